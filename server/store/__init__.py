@@ -1,0 +1,1 @@
+"""Event stores: one port (`EventStore`), several adapters, one contract test suite."""
