@@ -16,7 +16,10 @@ from typing import Any
 
 from .registry import Recorded
 from .state import MeetingState, Participant
-from .types import Role, Visibility
+from .types import Role, Side, Visibility
+
+# The shared observer of a public meeting (one link for the public gallery, not a participant).
+PUBLIC_OBSERVER = Participant("~public", "public", Role.OBSERVER, None, Side.NONE, "~public")
 
 
 def iso(ts: float | None) -> str | None:

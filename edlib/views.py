@@ -212,3 +212,10 @@ def snapshot(s: MeetingState, viewer: Participant | None) -> dict[str, Any]:
         "concepts": {item: {"labels": dict(c.labels), "merged": dict(c.merged)} for item, c in s.concepts.items()},
     })
     return base
+
+
+def map_views(s: MeetingState) -> dict[str, Any]:
+    """The live cognitive map of every item that has links, keyed by item id."""
+    from .mapping import item_map_view
+
+    return {item_id: item_map_view(s, item_id) for item_id in s.items if item_id in s.concepts}

@@ -1,0 +1,167 @@
+"""The application service: load meetings, run commands one at a time, persist, then publish.
+
+A command is acknowledged only after its events are appended to the store. On an
+append conflict (another process wrote first) the hub catches up from the store
+and decides again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Protocol, Sequence
+
+from edlib.core import decide, evolve, stamp
+from edlib.errors import Code, DomainError
+from edlib.meeting import MeetingSpec, create_meeting
+from edlib.registry import Ctx, Recorded, event_from_data
+from edlib.schema import parse
+from edlib.state import MeetingState
+
+from . import auth
+from .store.base import AppendConflict, EventStore, StoredEvent
+
+log = logging.getLogger("edlib.hub")
+
+MAX_ATTEMPTS = 8
+
+
+class Unavailable(DomainError):
+    code = Code.UNAVAILABLE
+
+
+@dataclass
+class Aggregate:
+    """One meeting in memory: its state, its log and the lock that serialises its commands here."""
+
+    id: str
+    state: MeetingState = field(default_factory=MeetingState)
+    log: list[Recorded] = field(default_factory=list)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class Publisher(Protocol):
+    async def __call__(self, agg: Aggregate, records: Sequence[Recorded]) -> None: ...
+
+
+def to_stored(rec: Recorded) -> StoredEvent:
+    return StoredEvent(rec.seq, rec.event.name, rec.at, rec.actor, rec.event.to_data())
+
+
+def from_stored(ev: StoredEvent) -> Recorded:
+    return Recorded(ev.seq, ev.at, ev.actor, event_from_data(ev.type, ev.data))
+
+
+@dataclass
+class Created:
+    meeting_id: str
+    items: list[str]
+    participants: list[dict[str, Any]]  # id, name, role, token
+    observer_token: str | None
+
+
+class Hub:
+    def __init__(self, store: EventStore, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.clock = clock
+        self.meetings: dict[str, Aggregate] = {}
+        self.publishers: list[Publisher] = []
+        self._loading: dict[str, asyncio.Lock] = {}
+
+    def subscribe(self, publisher: Callable[[Aggregate, Sequence[Recorded]], Awaitable[None]]) -> None:
+        self.publishers.append(publisher)
+
+    async def get(self, meeting_id: str) -> Aggregate | None:
+        """The meeting, loaded from the store on first use; None if it does not exist."""
+        agg = self.meetings.get(meeting_id)
+        if agg is not None:
+            return agg
+        lock = self._loading.setdefault(meeting_id, asyncio.Lock())
+        async with lock:
+            agg = self.meetings.get(meeting_id)
+            if agg is None:
+                agg = Aggregate(meeting_id)
+                await self._catch_up(agg)
+                if not agg.state.created:
+                    return None
+                self.meetings[meeting_id] = agg
+        return agg
+
+    async def _catch_up(self, agg: Aggregate) -> None:
+        """Apply whatever the store holds beyond our state (written by another process)."""
+        for ev in await self._store(self.store.read(agg.id, agg.state.seq)):
+            rec = from_stored(ev)
+            evolve(agg.state, rec)
+            agg.log.append(rec)
+
+    async def refresh(self, agg: Aggregate) -> None:
+        """Catch up if another process may have written (cheap when nothing is new)."""
+        if await self._store(self.store.last_seq(agg.id)) > agg.state.seq:
+            await self._catch_up(agg)
+
+    async def _store(self, call: Awaitable[Any]) -> Any:
+        from .store.base import StoreUnavailable
+
+        try:
+            return await call
+        except StoreUnavailable as exc:
+            raise Unavailable(f"storage is unreachable; nothing was recorded ({exc})") from None
+
+    async def create(self, meeting_id: str, payload: Any) -> Created:
+        """Validate a meeting spec, record `meeting.created`, and hand out one token per participant."""
+        spec = parse(MeetingSpec, payload)
+        events = create_meeting(meeting_id, spec)
+        agg = Aggregate(meeting_id)
+        ctx = Ctx(None, self.clock())
+        records = stamp(agg.state, events, ctx)
+        people = list(records[0].event.participants)  # type: ignore[attr-defined]
+        tokens = {p["id"]: auth.new_token() for p in people}
+        observer = auth.new_token() if spec.visibility == "public" else None
+        digests = {auth.digest(t): pid for pid, t in tokens.items()}
+        if observer:
+            digests[auth.digest(observer)] = auth.PUBLIC
+        await self._store(self.store.put_tokens(meeting_id, digests))
+        try:
+            await self._store(self.store.append(meeting_id, 0, [to_stored(r) for r in records]))
+        except AppendConflict:
+            raise DomainError("a meeting with this id exists") from None
+        for rec in records:
+            evolve(agg.state, rec)
+            agg.log.append(rec)
+        self.meetings[meeting_id] = agg
+        return Created(
+            meeting_id, [i["id"] for i in records[0].event.items],  # type: ignore[attr-defined]
+            [{"participant_id": p["id"], "name": p["name"], "role": p["role"], "token": tokens[p["id"]]}
+             for p in people],
+            observer,
+        )
+
+    async def execute(self, meeting_id: str, actor: str | None, payload: Any) -> list[Recorded]:
+        """Decide, append (compare-and-append), evolve, publish. Returns the recorded events."""
+        agg = await self.get(meeting_id)
+        if agg is None:
+            from edlib.errors import NotFound
+
+            raise NotFound("no such meeting")
+        async with agg.lock:
+            for _ in range(MAX_ATTEMPTS):
+                last_at = agg.log[-1].at if agg.log else 0.0
+                ctx = Ctx(actor, max(self.clock(), last_at))
+                events = decide(agg.state, payload, ctx)
+                if not events:
+                    return []
+                records = stamp(agg.state, events, ctx)
+                try:
+                    await self._store(self.store.append(meeting_id, agg.state.seq, [to_stored(r) for r in records]))
+                except AppendConflict:
+                    await self._catch_up(agg)
+                    continue
+                for rec in records:
+                    evolve(agg.state, rec)
+                    agg.log.append(rec)
+                for publish in self.publishers:
+                    await publish(agg, records)
+                return records
+        raise Unavailable("the meeting is too busy right now; nothing was recorded, try again")

@@ -1,0 +1,117 @@
+"""Derived views pushed to the room, coalesced: a burst of events yields one update per view.
+
+The writer of a burst schedules one flush `view_delay_s` later; the flush
+computes each dirty view once from the state as it is then and emits it with the
+seq it reflects. Views that differ per viewer (Delphi) go to each member's room.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Callable, Sequence
+
+import socketio
+
+from edlib import views as V
+from edlib.privacy import PUBLIC_OBSERVER, sees_content
+from edlib.registry import Recorded
+from edlib.state import Participant
+from edlib.types import Role
+
+from .config import Config
+from .hub import Aggregate, Hub
+
+log = logging.getLogger("edlib.views")
+
+ALL = frozenset({"map", "floor", "participation", "delphi"})
+BY_PREFIX = {
+    "argument": {"map", "participation"},
+    "link": {"map", "participation"},
+    "concept": {"map"},
+    "floor": {"floor", "participation"},
+    "presence": {"participation", "floor"},
+    "delphi": {"delphi"},
+    "decision": set(),
+    "item": ALL,
+    "meeting": ALL,
+    "facilitator": ALL,
+}
+
+
+def dirty_views(records: Sequence[Recorded]) -> set[str]:
+    out: set[str] = set()
+    for rec in records:
+        out |= BY_PREFIX.get(rec.event.name.split(".", 1)[0], ALL)
+    return out
+
+
+class ViewScheduler:
+    def __init__(self, sio: socketio.AsyncServer, hub: Hub, config: Config,
+                 connected: Callable[[str], frozenset[str]]) -> None:
+        self.sio, self.hub, self.config, self.connected = sio, hub, config, connected
+        self.dirty: dict[str, set[str]] = {}
+        self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.flushes = 0
+
+    def after(self, agg: Aggregate, records: Sequence[Recorded]) -> None:
+        self.touch(agg.id, dirty_views(records))
+
+    def touch(self, meeting_id: str, names: set[str]) -> None:
+        if not names:
+            return
+        self.dirty.setdefault(meeting_id, set()).update(names)
+        if meeting_id not in self.tasks:
+            self.tasks[meeting_id] = asyncio.get_running_loop().create_task(self._flush_later(meeting_id))
+
+    async def _flush_later(self, meeting_id: str) -> None:
+        try:
+            await asyncio.sleep(self.config.view_delay_s)
+            names = self.dirty.pop(meeting_id, set())
+            del self.tasks[meeting_id]
+            agg = self.hub.meetings.get(meeting_id)
+            if agg is not None and names:
+                await self.flush(agg, names)
+        except Exception:
+            log.exception("view update failed", extra={"meeting": meeting_id})
+            self.tasks.pop(meeting_id, None)
+
+    def compute(self, agg: Aggregate, name: str, viewer: Participant | None) -> Any:
+        s = agg.state
+        if name == "map":
+            return V.map_views(s)
+        if name == "floor":
+            return V.floor_view(s, self.connected(agg.id))
+        if name == "participation":
+            return V.participation_view(s)
+        if name == "delphi":
+            return V.delphi_view(s, viewer)
+        raise KeyError(name)
+
+    def current(self, agg: Aggregate, viewer: Participant) -> dict[str, Any]:
+        """All views for one viewer, as of now (sent with the join acknowledgement)."""
+        if not sees_content(agg.state, viewer):
+            return {"delphi": self._wrap(agg, "delphi", V.delphi_view(agg.state, viewer))} \
+                if agg.state.results_published else {}
+        return {name: self._wrap(agg, name, self.compute(agg, name, viewer)) for name in sorted(ALL)}
+
+    def _wrap(self, agg: Aggregate, name: str, data: Any) -> dict[str, Any]:
+        return {"name": name, "seq": agg.state.seq, "data": data}
+
+    async def flush(self, agg: Aggregate, names: set[str]) -> None:
+        mid, s = agg.id, agg.state
+        public = sees_content(s, PUBLIC_OBSERVER)
+        for name in sorted(names):
+            if name == "delphi":
+                for p in s.participants.values():
+                    if p.role is not Role.OBSERVER:
+                        await self.sio.emit("view", self._wrap(agg, name, V.delphi_view(s, p)), to=f"{mid}:p:{p.id}")
+                if public or s.results_published:
+                    data = V.delphi_view(s, PUBLIC_OBSERVER)
+                    await self.sio.emit("view", self._wrap(agg, name, data), to=f"{mid}:obs")
+                continue
+            payload = self._wrap(agg, name, self.compute(agg, name, None))
+            await self.sio.emit("view", payload, to=f"{mid}:members")
+            if public:
+                await self.sio.emit("view", payload, to=f"{mid}:obs")
+        self.flushes += 1

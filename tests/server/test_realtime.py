@@ -1,0 +1,167 @@
+"""The real-time loop over real Socket.IO connections to a real aiohttp server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import socketio
+
+from tests.conftest import Client, until
+
+
+def tokens(created: dict[str, Any]) -> dict[str, str]:
+    return {p["name"]: p["token"] for p in created["participants"]}
+
+
+async def opened(make_meeting: Any, clients: Any) -> tuple[dict[str, str], Client]:
+    created = await make_meeting()
+    t = tokens(created)
+    fac = await clients(t["Anne Mertens"])
+    assert (await fac.join())["ok"]
+    assert (await fac.command(type="meeting.start"))["ok"]
+    assert (await fac.command(type="item.open", item_id="i1"))["ok"]
+    return t, fac
+
+
+def argument(text: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "argument.add", "item_id": "i1", "text": text, "stance": "pro", "category": "effect", **extra}
+
+
+async def test_two_councillors_see_each_others_arguments(make_meeting: Any, clients: Any) -> None:
+    t, fac = await opened(make_meeting, clients)
+    sofie, luc = await clients(t["Sofie Janssens"]), await clients(t["Luc Peeters"])
+    await sofie.join()
+    await luc.join()
+    ack = await sofie.command(**argument("Minder auto's aan de schoolpoort"))
+    assert ack["ok"] and isinstance(ack["seq"], int)
+    ack2 = await luc.command(**argument("Moins de livraisons le matin", stance="con", category="third_party"))
+    assert ack2["ok"] and ack2["seq"] == ack["seq"] + 1
+    for c in (sofie, luc, fac):
+        await until(lambda c=c: {e["seq"] for e in c.events} >= {ack["seq"], ack2["seq"]})
+        added = [e for e in c.events if e["type"] == "argument.added"]
+        assert [a["data"]["text"] for a in added] == ["Minder auto's aan de schoolpoort", "Moins de livraisons le matin"]
+        assert added[0]["actor"] == "p2" and added[1]["actor"] == "p3"
+        assert added[0]["at"].endswith("Z")
+    # each client's stream has no gap and no duplicate
+    for c in (sofie, luc):
+        assert c.seqs() == list(range(c.seqs()[0], c.seqs()[-1] + 1))
+
+
+async def test_late_joiner_gets_snapshot(make_meeting: Any, clients: Any) -> None:
+    t, fac = await opened(make_meeting, clients)
+    sofie = await clients(t["Sofie Janssens"])
+    await sofie.join()
+    await sofie.command(**argument("Eerste argument"))
+    late = await clients(t["Claire Dubois"])
+    ack = await late.join()
+    assert ack["ok"] and ack["you"] == {"participant_id": "p4", "role": "councillor", "name": "Claire Dubois"}
+    snap = ack["snapshot"]
+    assert snap["seq"] == ack["seq"] == 4
+    assert [a["text"] for a in snap["arguments"]] == ["Eerste argument"]
+    assert snap["meeting"]["phase"] == "in_session" and snap["items"][0]["phase"] == "discussion"
+    assert set(ack["views"]) == {"map", "floor", "participation", "delphi"}
+
+
+async def test_reconnect_with_since_gets_exactly_the_missed_events(make_meeting: Any, clients: Any) -> None:
+    t, fac = await opened(make_meeting, clients)
+    sofie = await clients(t["Sofie Janssens"])
+    first = await sofie.join()
+    await sofie.command(**argument("een"))
+    await until(lambda: len(sofie.events) == 1)
+    last_seen = sofie.seqs()[-1]
+    await sofie.close()
+    for n in range(3):
+        assert (await fac.command(**argument(f"gemist {n}")))["ok"]
+    back = await clients(t["Sofie Janssens"])
+    ack = await back.join(since=last_seen)
+    assert "snapshot" not in ack
+    assert [e["seq"] for e in ack["events"]] == [last_seen + 1, last_seen + 2, last_seen + 3]
+    assert [e["data"]["text"] for e in ack["events"]] == ["gemist 0", "gemist 1", "gemist 2"]
+    assert ack["seq"] == last_seen + 3 and first["seq"] < last_seen
+    assert (await back.join(since=ack["seq"]))["events"] == []
+
+
+async def test_bad_token_is_refused_at_connect(server: Any) -> None:
+    for auth in ({"token": "not-a-token"}, {}, None, {"token": 12}):
+        sio = socketio.AsyncClient(reconnection=False)
+        refusals: list[Any] = []
+        sio.on("connect_error", refusals.append)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await sio.connect(str(server.make_url("")), auth=auth, transports=["websocket"], wait_timeout=5)
+        assert len(refusals) == 1
+        assert set(refusals[0]) == {"code", "message"} and refusals[0]["code"] == "unauthorized"
+        assert refusals[0]["message"]
+        assert not sio.connected
+
+
+async def test_observer_command_is_forbidden(make_meeting: Any, clients: Any) -> None:
+    t, fac = await opened(make_meeting, clients)
+    press = await clients(t["Pers"])
+    ack = await press.join()
+    assert ack["ok"] and ack["snapshot"].get("restricted") is True  # a closed meeting shows observers nothing
+    before = (await fac.join())["seq"]
+    res = await press.command(**argument("Ik ben geen raadslid"))
+    assert res == {"ok": False, "error": {"code": "forbidden", "message": res["error"]["message"]}}
+    assert (await fac.join())["seq"] == before
+    assert press.sio.connected
+
+
+BAD: list[tuple[Any, str]] = [
+    ({"type": "argument.add"}, "invalid"),
+    ({"type": "argument.add", "item_id": "i1", "text": "x", "stance": "maybe", "category": "effect"}, "invalid"),
+    ({"type": "argument.add", "item_id": "i1", "text": "   ", "stance": "pro", "category": "effect"}, "invalid"),
+    ({"type": "argument.add", "item_id": "i1", "text": "x", "stance": "pro", "category": "effect", "evil": 1}, "invalid"),
+    ({"type": "argument.add", "item_id": "i1", "text": 42, "stance": "pro", "category": "effect"}, "invalid"),
+    ({"type": "argument.add", "item_id": "i9", "text": "x", "stance": "pro", "category": "effect"}, "not_found"),
+    ({"type": "argument.add", "item_id": "i1", "text": "x" * 2001, "stance": "pro", "category": "effect"}, "too_large"),
+    ({"type": "argument.add", "item_id": "i1", "text": "x" * 20000, "stance": "pro", "category": "effect"},
+     "too_large"),
+    ({"type": "argument.rate", "argument_id": "A1", "value": 5}, "invalid"),
+    ({"type": "argument.rate", "argument_id": "A1", "value": True}, "invalid"),
+    ({"type": "no.such.command"}, "invalid"),
+    ({"type": None}, "invalid"),
+    ({}, "invalid"),
+    ([1, 2, 3], "invalid"),
+    ("argument.add", "invalid"),
+    (None, "invalid"),
+    ({"type": "floor.grant"}, "forbidden"),
+    ({"type": "link.assert", "item_id": "i1", "cause": "a", "effect": "A ", "sign": 1}, "invalid"),
+    ({"type": "link.assert", "item_id": "i1", "cause": "a", "effect": "b", "sign": 1, "strength": 4}, "invalid"),
+]
+
+
+async def test_bad_payloads_get_coded_errors_and_change_nothing(make_meeting: Any, clients: Any) -> None:
+    t, fac = await opened(make_meeting, clients)
+    sofie = await clients(t["Sofie Janssens"])
+    before = await sofie.join()
+    for payload, code in BAD:
+        res = await sofie.sio.call("command", payload, timeout=5)
+        assert res["ok"] is False, payload
+        assert res["error"]["code"] == code, (payload, res)
+        assert isinstance(res["error"]["message"], str) and res["error"]["message"]
+    after = await sofie.join()
+    assert after["seq"] == before["seq"]
+    assert after["snapshot"]["arguments"] == []
+    assert sofie.sio.connected
+    assert (await sofie.command(**argument("nog steeds verbonden")))["ok"]
+
+
+async def test_unknown_message_is_answered(make_meeting: Any, clients: Any) -> None:
+    t, _ = await opened(make_meeting, clients)
+    sofie = await clients(t["Sofie Janssens"])
+    res = await sofie.sio.call("hack", {"x": 1}, timeout=5)
+    assert res["ok"] is False and res["error"]["code"] == "invalid"
+    res = await sofie.sio.call("join", {"since": -1}, timeout=5)
+    assert res["error"]["code"] == "invalid"
+
+
+async def test_flood_is_rate_limited_without_losing_the_connection(make_meeting: Any, clients: Any) -> None:
+    t, _ = await opened(make_meeting, clients)
+    sofie = await clients(t["Sofie Janssens"])
+    await sofie.join()
+    results = [await sofie.command(type="presence.set", where="room" if n % 2 else "remote") for n in range(120)]
+    codes = {r["error"]["code"] for r in results if not r["ok"]}
+    assert codes == {"rate_limited"}
+    assert sum(r["ok"] for r in results) < 120
+    assert sofie.sio.connected
