@@ -64,7 +64,7 @@ def parse(cls: type[Any], payload: Any, path: str = "") -> Any:
     if not isinstance(payload, Mapping):
         raise Invalid(f"{path or 'payload'} must be an object", field=path or None)
     hints = _hints(cls)
-    known = {f.name for f in dataclasses.fields(cls) if f.init}
+    known = {f.name.rstrip("_") for f in dataclasses.fields(cls) if f.init}
     for key in payload:
         if key not in known and key != "type":
             raise Invalid(f"unknown field '{_name(path, str(key))}'", field=_name(path, str(key)))

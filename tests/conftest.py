@@ -12,29 +12,9 @@ from aiohttp.test_utils import TestServer
 from edlib_server.app import create_app
 from edlib_server.config import Config
 from edlib_server.store.memory import MemoryStore
+from tests.support import SPEC
 
 ADMIN = "test-admin-token"
-
-SPEC: dict[str, Any] = {
-    "title": "Commissie Mobiliteit",
-    "council": "Jette",
-    "kind": "committee",
-    "visibility": "closed",
-    "groups": [
-        {"id": "g1", "name": "Groen", "side": "majority", "seats": 6},
-        {"id": "g2", "name": "Liberalen", "side": "opposition", "seats": 4},
-    ],
-    "items": [{"title": "Schoolstraat", "draft_decision": "De raad beslist ...", "documents": ["https://example.org/a"]}],
-    "participants": [
-        {"name": "Anne Mertens", "role": "facilitator"},
-        {"name": "Sofie Janssens", "role": "councillor", "group": "g1"},
-        {"name": "Luc Peeters", "role": "councillor", "group": "g2"},
-        {"name": "Claire Dubois", "role": "councillor", "group": "g1"},
-        {"name": "Thomas Leclercq", "role": "secretary"},
-        {"name": "Pers", "role": "observer"},
-    ],
-}
-
 
 class Client:
     """A real python-socketio client that records every `event` and `view` it receives."""
