@@ -7,7 +7,8 @@ raises a DomainError). `evolve(state, recorded)` applies one event.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 # Importing the concept modules fills the registry.
 from . import arguments, delphi_commands, floor, links, meeting  # noqa: F401

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, NotFound
 from .meeting import participant_of, require_sitting
 from .registry import FACILITATOR, MEMBERS, Command, Ctx, Event, Recorded, command, event, evolves, handles
 from .schema import Ident, Range

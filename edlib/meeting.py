@@ -383,4 +383,4 @@ def _transferred(s: MeetingState, e: FacilitatorTransferred, r: Recorded) -> Non
     s.participants[e.to].role = Role.FACILITATOR
 
 
-__all__ = ["MAX_LABEL", "MeetingSpec", "LongText", "create_meeting"]
+__all__ = ["MAX_LABEL", "LongText", "MeetingSpec", "create_meeting"]

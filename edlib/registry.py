@@ -8,8 +8,9 @@ client's constants are all generated from `COMMANDS` and `EVENTS`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from .types import ParticipantId, Role, Seq, Timestamp
 
@@ -100,7 +101,7 @@ def event(name: str, *, private: bool = False) -> Callable[[C], C]:
             raise ValueError(f"event {name} registered twice")
         cls.name = name  # type: ignore[attr-defined]
         cls.private = private  # type: ignore[attr-defined]
-        EVENTS[name] = cls  # type: ignore[assignment]
+        EVENTS[name] = cls
         return cls
 
     return wrap

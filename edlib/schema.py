@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from typing import Any, Annotated, Literal, Mapping, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
 from .errors import Invalid, TooLarge
 
@@ -55,7 +56,7 @@ def _name(path: str, key: str | int) -> str:
 
 
 @cache
-def _hints(cls: type) -> dict[str, Any]:
+def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls, include_extras=True)
 
 
@@ -63,7 +64,7 @@ def parse(cls: type[Any], payload: Any, path: str = "") -> Any:
     """Build a `cls` dataclass from a JSON-like mapping, or raise Invalid / TooLarge."""
     if not isinstance(payload, Mapping):
         raise Invalid(f"{path or 'payload'} must be an object", field=path or None)
-    hints = _hints(cls)
+    hints = _hints(cast(Any, cls))
     known = {f.name.rstrip("_") for f in dataclasses.fields(cls) if f.init}
     for key in payload:
         if key not in known and key != "type":
@@ -110,7 +111,7 @@ def _coerce(tp: Any, value: Any, where: str) -> Any:
         try:
             return tp(value)
         except (ValueError, TypeError):
-            allowed = ", ".join(str(m.value) for m in tp)  # type: ignore[attr-defined]
+            allowed = ", ".join(str(m.value) for m in tp)
             raise Invalid(f"'{where}' must be one of {allowed}", field=where) from None
     if tp is str:
         if not isinstance(value, str):
@@ -173,8 +174,8 @@ def describe(tp: Any) -> str:
     """A short human description of a field type, for the generated protocol doc."""
     meta: tuple[Any, ...] = ()
     if get_origin(tp) is Annotated:
-        tp, *rest = get_args(tp)
-        meta = tuple(rest)
+        tp, *extra = get_args(tp)
+        meta = tuple(extra)
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
         inner = [describe(o) for o in get_args(tp) if o is not type(None)]
@@ -182,7 +183,7 @@ def describe(tp: Any) -> str:
     if origin is Literal:
         return " \\| ".join(f"`{a!r}`" if not isinstance(a, str) else f"`{a}`" for a in get_args(tp))
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return " \\| ".join(f"`{m.value}`" for m in tp)  # type: ignore[attr-defined]
+        return " \\| ".join(f"`{m.value}`" for m in tp)
     if tp is str:
         bound = next((m for m in meta if isinstance(m, Text)), Text())
         return f"string (≤ {bound.max})"
@@ -197,6 +198,7 @@ def describe(tp: Any) -> str:
     if origin in (dict, Mapping, typing.Mapping):
         return f"object of {describe(get_args(tp)[1])}"
     if dataclasses.is_dataclass(tp):
-        inner = ", ".join(f"{f.name.rstrip('_')}: {describe(_hints(tp)[f.name])}" for f in dataclasses.fields(tp))
-        return "{" + inner + "}"
+        hints = _hints(cast(Any, tp))
+        fields = ", ".join(f"{f.name.rstrip('_')}: {describe(hints[f.name])}" for f in dataclasses.fields(tp))
+        return "{" + fields + "}"
     return getattr(tp, "__name__", str(tp))

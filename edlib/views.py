@@ -130,7 +130,7 @@ def participation_view(s: MeetingState) -> dict[str, Any]:
     for link in s.links.values():
         if link.author in counts and link.active:
             counts[link.author]["links"] += 1
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"participant_id": p.id, "group": p.group, "side": str(p.side),
          "presence": str(s.presence[p.id]) if p.id in s.presence else None,
          "speaking_s": round(time_all.get(p.id, 0.0), 1), "speaking_item_s": round(time_item.get(p.id, 0.0), 1),
@@ -183,7 +183,6 @@ def _delphi_entry(s: MeetingState, d: Delphi, viewer: Participant | None) -> dic
     }
     if d.realtime and d.open:
         from .delphi.stats import round_feedback
-
         from .delphi_commands import rule_of
 
         ids = [st.id for st in d.statements]

@@ -27,7 +27,10 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True)
     serve = sub.add_parser("serve", help="run the server")
     _common(serve)
-    serve.add_argument("--admin-token", help="token for POST /api/meetings (env EDLIB_ADMIN_TOKEN; generated if absent)")
+    serve.add_argument(
+        "--admin-token",
+        help="token for POST /api/meetings (env EDLIB_ADMIN_TOKEN; generated when absent)",
+    )
     serve.add_argument("--demo", action="store_true", help="create a demo meeting at start and print its links")
     serve.add_argument("--log-format", choices=["json", "text"], default="json")
     demo = sub.add_parser("demo", help="create a demo meeting in the store and print its join links")

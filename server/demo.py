@@ -58,7 +58,8 @@ OPENING: list[tuple[int, dict[str, Any]]] = [
     (0, {"type": "item.open", "item_id": "i1"}),
     (0, {"type": "floor.set_policy", "policy": "first_time_first", "time_limit_s": 120}),
     (1, {"type": "argument.add", "item_id": "i1", "stance": "pro", "category": "problem",
-         "text": "Elke ochtend staan er auto's dubbel geparkeerd voor de schoolpoort; kinderen lopen tussen de wagens."}),
+         "text": "Elke ochtend staan er auto's dubbel geparkeerd voor de schoolpoort; "
+                 "kinderen lopen tussen de wagens."}),
     (6, {"type": "argument.add", "item_id": "i1", "stance": "con", "category": "third_party",
          "text": "Les commerçants de la rue craignent de perdre leurs livraisons du matin."}),
     (4, {"type": "argument.add", "item_id": "i1", "stance": "pro", "category": "evidence",

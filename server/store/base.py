@@ -10,8 +10,9 @@ raises `AppendConflict` and writes nothing. Any storage failure raises
 from __future__ import annotations
 
 import abc
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import msgpack
 

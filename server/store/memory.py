@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from .base import AppendConflict, EventStore, StoredEvent, check_batch, decode, encode
 

@@ -9,7 +9,6 @@ from edlib.state import Turn
 from tests.support import CLAIRE, FAC, LUC, OBS, SEC, SOFIE, T0, Meeting
 
 
-
 def queue(m: Meeting) -> list[str]:
     return [r.participant_id for r in m.state.floor.queue]
 

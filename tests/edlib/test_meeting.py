@@ -52,7 +52,7 @@ def test_item_phases_follow_the_transition_table() -> None:
             m = Meeting(sitting=False)
             m.state.items["i1"].phase = start  # given an item in `start`
             if target in targets:
-                [ev] = m.do(FAC, type="item.set_phase", item_id="i1", phase=str(target))
+                [_ev] = m.do(FAC, type="item.set_phase", item_id="i1", phase=str(target))
                 assert m.state.items["i1"].phase is target
                 assert (m.state.current_item == "i1") == (target is not ItemPhase.CLOSED)
             else:

@@ -40,7 +40,8 @@ async def test_two_councillors_see_each_others_arguments(make_meeting: Any, clie
     for c in (sofie, luc, fac):
         await until(lambda c=c: {e["seq"] for e in c.events} >= {ack["seq"], ack2["seq"]})
         added = [e for e in c.events if e["type"] == "argument.added"]
-        assert [a["data"]["text"] for a in added] == ["Minder auto's aan de schoolpoort", "Moins de livraisons le matin"]
+        texts = [a["data"]["text"] for a in added]
+        assert texts == ["Minder auto's aan de schoolpoort", "Moins de livraisons le matin"]
         assert added[0]["actor"] == "p2" and added[1]["actor"] == "p3"
         assert added[0]["at"].endswith("Z")
     # each client's stream has no gap and no duplicate
@@ -49,7 +50,7 @@ async def test_two_councillors_see_each_others_arguments(make_meeting: Any, clie
 
 
 async def test_late_joiner_gets_snapshot(make_meeting: Any, clients: Any) -> None:
-    t, fac = await opened(make_meeting, clients)
+    t, _fac = await opened(make_meeting, clients)
     sofie = await clients(t["Sofie Janssens"])
     await sofie.join()
     await sofie.command(**argument("Eerste argument"))
@@ -111,7 +112,8 @@ BAD: list[tuple[Any, str]] = [
     ({"type": "argument.add"}, "invalid"),
     ({"type": "argument.add", "item_id": "i1", "text": "x", "stance": "maybe", "category": "effect"}, "invalid"),
     ({"type": "argument.add", "item_id": "i1", "text": "   ", "stance": "pro", "category": "effect"}, "invalid"),
-    ({"type": "argument.add", "item_id": "i1", "text": "x", "stance": "pro", "category": "effect", "evil": 1}, "invalid"),
+    ({"type": "argument.add", "item_id": "i1", "text": "x", "stance": "pro", "category": "effect", "evil": 1},
+     "invalid"),
     ({"type": "argument.add", "item_id": "i1", "text": 42, "stance": "pro", "category": "effect"}, "invalid"),
     ({"type": "argument.add", "item_id": "i9", "text": "x", "stance": "pro", "category": "effect"}, "not_found"),
     ({"type": "argument.add", "item_id": "i1", "text": "x" * 2001, "stance": "pro", "category": "effect"}, "too_large"),
@@ -132,7 +134,7 @@ BAD: list[tuple[Any, str]] = [
 
 
 async def test_bad_payloads_get_coded_errors_and_change_nothing(make_meeting: Any, clients: Any) -> None:
-    t, fac = await opened(make_meeting, clients)
+    t, _fac = await opened(make_meeting, clients)
     sofie = await clients(t["Sofie Janssens"])
     before = await sofie.join()
     for payload, code in BAD:
