@@ -44,7 +44,11 @@ def authorize(state: MeetingState, spec: CommandSpec, ctx: Ctx) -> None:
     """Role check from the registry: the one place permissions are decided."""
     if not state.created:
         raise NotFound("no such meeting")
-    actor = state.participants.get(ctx.actor or "")
+    if ctx.actor is None or spec.system:
+        if ctx.actor is None and spec.system:
+            return
+        raise Forbidden(f"{spec.name} is sent by the server itself" if spec.system else "no actor")
+    actor = state.participants.get(ctx.actor)
     if actor is None:
         raise Forbidden("unknown participant")
     if actor.role not in spec.roles:

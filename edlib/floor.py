@@ -12,7 +12,7 @@ from typing import Annotated
 
 from .errors import Conflict, NotFound
 from .meeting import participant_of, require_sitting
-from .registry import FACILITATOR, MEMBERS, Command, Ctx, Event, Recorded, command, event, evolves, handles
+from .registry import FACILITATOR, MEMBERS, SYSTEM, Command, Ctx, Event, Recorded, command, event, evolves, handles
 from .schema import Ident, Range
 from .state import Floor, MeetingState, Request, Speech, Turn
 from .types import FloorKind, FloorPolicy, ParticipantId, Role, Side
@@ -153,7 +153,8 @@ class RemoveRequest(Command):
 @dataclass(frozen=True)
 class RequestWithdrawn(Event):
     participant_id: str
-    by: str | None  # None when withdrawn by the member, else the facilitator
+    by: str | None  # None when withdrawn by the member (or the server), else the facilitator
+    reason: str | None = None  # "absent": disconnected for longer than the grace period
 
 
 @handles(WithdrawRequest, MEMBERS)
@@ -170,6 +171,21 @@ def remove_request(s: MeetingState, c: RemoveRequest, ctx: Ctx) -> list[Event]:
     if _queued(s.floor, c.participant_id) is None:
         raise NotFound("that participant is not on the list", field="participant_id")
     return [RequestWithdrawn(participant_id=c.participant_id, by=ctx.actor)]
+
+
+@command("floor.drop_absent")
+@dataclass(frozen=True)
+class DropAbsent(Command):
+    participant_id: Ident
+
+
+@handles(DropAbsent, SYSTEM, system=True)
+def drop_absent(s: MeetingState, c: DropAbsent, ctx: Ctx) -> list[Event]:
+    """The server removes the request of a member disconnected for longer than the grace period."""
+    req = _queued(s.floor, c.participant_id)
+    if req is None or req.added_by is not None:  # a hand raised in the chamber has no device to lose
+        return []
+    return [RequestWithdrawn(participant_id=c.participant_id, by=None, reason="absent")]
 
 
 @evolves(RequestWithdrawn)
@@ -414,3 +430,43 @@ def _policy(s: MeetingState, e: PolicySet, r: Recorded) -> None:
     s.floor.policy, s.floor.time_limit_s = FloorPolicy(e.policy), e.time_limit_s
 
 
+
+
+@command("floor.set_budget")
+@dataclass(frozen=True)
+class SetBudget(Command):
+    group_id: Ident
+    seconds: Annotated[int, Range(0, 36000)] | None = None
+
+
+@event("floor.budget_set")
+@dataclass(frozen=True)
+class BudgetSet(Event):
+    group_id: str
+    seconds: int | None
+
+
+@handles(SetBudget, FACILITATOR)
+def set_budget(s: MeetingState, c: SetBudget, ctx: Ctx) -> list[Event]:
+    """Give a party group a speaking-time budget per item (none: no budget)."""
+    if c.group_id not in s.groups:
+        raise NotFound(f"no group '{c.group_id}'", field="group_id")
+    return [BudgetSet(group_id=c.group_id, seconds=c.seconds)]
+
+
+@evolves(BudgetSet)
+def _budget(s: MeetingState, e: BudgetSet, r: Recorded) -> None:
+    if e.seconds is None:
+        s.floor.group_budget_s.pop(e.group_id, None)
+    else:
+        s.floor.group_budget_s[e.group_id] = e.seconds
+
+
+def budgets(s: MeetingState) -> dict[str, dict[str, float | int | bool]]:
+    """Per group with a budget: seconds used on the current item (finished turns), budget, and over or not."""
+    spoken = spoken_seconds(s.floor, s.current_item)
+    out: dict[str, dict[str, float | int | bool]] = {}
+    for gid, budget in s.floor.group_budget_s.items():
+        used = sum(t for pid, t in spoken.items() if s.participants[pid].group == gid)
+        out[gid] = {"budget_s": budget, "used_s": round(used, 1), "over": used > budget}
+    return out

@@ -70,6 +70,7 @@ class CommandSpec:
     roles: frozenset[Role]
     summary: str
     own_only: bool  # councillors may act only on what they own (withdraw, retract)
+    system: bool = False  # sent only by the server itself (actor None), never by a client
 
 
 COMMANDS: dict[str, CommandSpec] = {}
@@ -79,6 +80,7 @@ EVOLVERS: dict[type[Event], Evolver] = {}
 FACILITATOR = frozenset({Role.FACILITATOR})
 MEMBERS = frozenset({Role.FACILITATOR, Role.COUNCILLOR})
 ANY = frozenset({Role.FACILITATOR, Role.COUNCILLOR, Role.SECRETARY})
+SYSTEM: frozenset[Role] = frozenset()  # with system=True: the server's own commands (timers, grace periods)
 
 C = TypeVar("C", bound=type)
 
@@ -107,14 +109,16 @@ def event(name: str, *, private: bool = False) -> Callable[[C], C]:
     return wrap
 
 
-def handles(cls: type[Command], roles: frozenset[Role], *, own_only: bool = False) -> Callable[[Handler], Handler]:
+def handles(
+    cls: type[Command], roles: frozenset[Role], *, own_only: bool = False, system: bool = False
+) -> Callable[[Handler], Handler]:
     """Register the handler of a command together with the roles that may send it."""
 
     def wrap(fn: Handler) -> Handler:
         if cls.name in COMMANDS:
             raise ValueError(f"command {cls.name} registered twice")
         doc = (fn.__doc__ or cls.__doc__ or "").strip().splitlines()
-        COMMANDS[cls.name] = CommandSpec(cls.name, cls, fn, roles, doc[0] if doc else "", own_only)
+        COMMANDS[cls.name] = CommandSpec(cls.name, cls, fn, roles, doc[0] if doc else "", own_only, system)
         return fn
 
     return wrap

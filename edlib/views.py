@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .floor import next_request, spoken_seconds
+from .floor import budgets, next_request, spoken_seconds
 from .privacy import is_staff, iso, sees_content
 from .state import Delphi, MeetingState, Participant
 from .types import Role
@@ -105,6 +105,7 @@ def floor_view(s: MeetingState, connected: frozenset[str] = frozenset()) -> dict
             for r in f.queue
         ],
         "next": {"participant_id": nxt[0].participant_id, "reason": nxt[1]} if nxt else None,
+        "budgets": budgets(s),
     }
 
 
@@ -117,6 +118,9 @@ def participation_view(s: MeetingState) -> dict[str, Any]:
     time_item = spoken_seconds(s.floor, item) if item else {}
     time_all = spoken_seconds(s.floor, None)
     turns: dict[str, int] = {}
+    heard = {sp.participant_id for sp in s.floor.speeches if sp.item_id == item}
+    if s.floor.current is not None and s.floor.current.item_id == item:
+        heard.add(s.floor.current.participant_id)
     for sp in s.floor.speeches:
         turns[sp.participant_id] = turns.get(sp.participant_id, 0) + 1
     counts: dict[str, dict[str, int]] = {p.id: {"arguments": 0, "ratings": 0, "links": 0} for p in members}
@@ -156,7 +160,7 @@ def participation_view(s: MeetingState) -> dict[str, Any]:
         "item_id": item, "members": rows, "groups": groups, "sides": sides, "presence": presence,
         "gini": gini([r["speaking_s"] for r in rows]),
         "gini_item": gini([r["speaking_item_s"] for r in rows]) if item else None,
-        "not_heard": [r["participant_id"] for r in rows if item and r["speaking_item_s"] == 0],
+        "not_heard": [r["participant_id"] for r in rows if item and r["participant_id"] not in heard],
     }
 
 

@@ -8,6 +8,7 @@ member's own room, redacted for that member.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -105,9 +106,22 @@ class SocketEdge:
         self.metrics.connections -= 1
         session = await self.sio.get_session(sid)
         if session.get("joined"):
-            online = self.online.setdefault(session["meeting"], {})
-            online[session["pid"]] = max(0, online.get(session["pid"], 1) - 1)
-            self.views.touch(session["meeting"], {"floor"})
+            mid, pid = session["meeting"], session["pid"]
+            online = self.online.setdefault(mid, {})
+            online[pid] = max(0, online.get(pid, 1) - 1)
+            self.views.touch(mid, {"floor"})
+            if online[pid] == 0 and pid != auth.PUBLIC:
+                asyncio.get_running_loop().call_later(
+                    self.config.grace_s, lambda: asyncio.ensure_future(self._after_grace(mid, pid)))
+
+    async def _after_grace(self, meeting_id: str, pid: str) -> None:
+        """A member still offline after the grace period loses their place on the list of speakers."""
+        if self.online.get(meeting_id, {}).get(pid, 0) > 0:
+            return
+        try:
+            await self.hub.execute(meeting_id, None, {"type": "floor.drop_absent", "participant_id": pid})
+        except DomainError as exc:
+            log.warning("grace period expiry not recorded", extra={"meeting": meeting_id, "code": str(exc.code)})
 
     def _limited(self, sid: str) -> bool:
         bucket = self.buckets.get(sid)

@@ -68,10 +68,7 @@ async def until(check: Callable[[], bool], timeout: float = 5.0) -> None:
 
 @pytest.fixture
 async def server() -> AsyncIterator[TestServer]:
-    config = Config(admin_token=ADMIN, view_delay_s=0.01, rate_per_s=50, rate_burst=50)
-    app = create_app(config, store=MemoryStore())
-    srv = TestServer(app, port=0)
-    await srv.start_server()
+    srv = await start_server()
     yield srv
     await srv.close()
 
@@ -103,3 +100,12 @@ async def clients(server: TestServer) -> AsyncIterator[Callable[[str], Awaitable
     yield connect
     for c in made:
         await c.close()
+
+
+async def start_server(**overrides: Any) -> TestServer:
+    """A real server on a free port with a test configuration (and any overrides)."""
+    settings: dict[str, Any] = {"admin_token": ADMIN, "view_delay_s": 0.01, "rate_per_s": 50, "rate_burst": 50}
+    settings.update(overrides)
+    srv = TestServer(create_app(Config(**settings), store=MemoryStore()), port=0)
+    await srv.start_server()
+    return srv

@@ -169,3 +169,38 @@ def test_item_time_limit_overrides_the_default() -> None:
     spec_item_limit.do(SOFIE, type="floor.request")
     [granted] = spec_item_limit.do(FAC, type="floor.grant")
     assert granted.limit_s == 90  # type: ignore[attr-defined]
+
+
+def test_absent_member_loses_place_only_through_the_server() -> None:
+    from edlib.core import decide
+    from edlib.errors import Forbidden
+    from edlib.registry import Ctx
+
+    m = Meeting()
+    m.do(SOFIE, type="floor.request")
+    m.do(FAC, type="floor.add", participant_id=LUC)
+    m.refused(FAC, "forbidden", type="floor.drop_absent", participant_id=SOFIE)
+    m.refused(SOFIE, "forbidden", type="floor.drop_absent", participant_id=SOFIE)
+    ctx = Ctx(None, m.now)
+    assert decide(m.state, {"type": "floor.drop_absent", "participant_id": LUC}, ctx) == []  # hand in the chamber
+    [ev] = decide(m.state, {"type": "floor.drop_absent", "participant_id": SOFIE}, ctx)
+    assert ev.reason == "absent"  # type: ignore[attr-defined]
+    try:
+        decide(m.state, {"type": "floor.grant"}, ctx)
+        raise AssertionError("the server may not send client commands")
+    except Forbidden:
+        pass
+
+
+def test_group_budgets() -> None:
+    from edlib.floor import budgets
+
+    m = Meeting()
+    m.do(FAC, type="floor.set_budget", group_id="g2", seconds=60)
+    m.refused(FAC, "not_found", type="floor.set_budget", group_id="g9", seconds=60)
+    speak(m, LUC, 0, 45)
+    assert budgets(m.state) == {"g2": {"budget_s": 60, "used_s": 45.0, "over": False}}
+    speak(m, LUC, 100, 20)
+    assert budgets(m.state)["g2"]["over"] is True
+    m.do(FAC, type="floor.set_budget", group_id="g2")
+    assert budgets(m.state) == {}

@@ -174,6 +174,13 @@ export const COMMANDS = {
     "own_only": false,
     "fields": []
   },
+  "floor.drop_absent": {
+    "roles": [],
+    "own_only": false,
+    "fields": [
+      "participant_id"
+    ]
+  },
   "floor.end": {
     "roles": [
       "facilitator"
@@ -240,6 +247,16 @@ export const COMMANDS = {
     ],
     "own_only": false,
     "fields": []
+  },
+  "floor.set_budget": {
+    "roles": [
+      "facilitator"
+    ],
+    "own_only": false,
+    "fields": [
+      "group_id",
+      "seconds"
+    ]
   },
   "floor.set_policy": {
     "roles": [
@@ -380,6 +397,7 @@ export const EVENTS = [
   "delphi.round_closed",
   "delphi.round_opened",
   "facilitator.transferred",
+  "floor.budget_set",
   "floor.ended",
   "floor.granted",
   "floor.list_changed",
