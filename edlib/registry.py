@@ -56,6 +56,7 @@ class Recorded:
     at: Timestamp
     actor: ParticipantId | None
     event: Event
+    cid: str | None = None  # the client's command id (idempotent resend), on the last event of a batch
 
 
 Handler = Callable[["MeetingState", Any, Ctx], list[Event]]

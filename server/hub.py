@@ -8,6 +8,7 @@ and decides again.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -41,18 +42,31 @@ class Aggregate:
     state: MeetingState = field(default_factory=MeetingState)
     log: list[Recorded] = field(default_factory=list)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    cids: dict[tuple[str | None, str], int] = field(default_factory=dict)  # (actor, command id) -> last seq
+
+    def record(self, rec: Recorded) -> None:
+        evolve(self.state, rec)
+        self.log.append(rec)
+        if rec.cid is not None:
+            self.cids[(rec.actor, rec.cid)] = rec.seq
 
 
 class Publisher(Protocol):
     async def __call__(self, agg: Aggregate, records: Sequence[Recorded]) -> None: ...
 
 
+CID = "_cid"  # where a client's command id is kept in the stored data (never a field of an event)
+
+
 def to_stored(rec: Recorded) -> StoredEvent:
-    return StoredEvent(rec.seq, rec.event.name, rec.at, rec.actor, rec.event.to_data())
+    data = rec.event.to_data()
+    if rec.cid is not None:
+        data[CID] = rec.cid
+    return StoredEvent(rec.seq, rec.event.name, rec.at, rec.actor, data)
 
 
 def from_stored(ev: StoredEvent) -> Recorded:
-    return Recorded(ev.seq, ev.at, ev.actor, event_from_data(ev.type, ev.data))
+    return Recorded(ev.seq, ev.at, ev.actor, event_from_data(ev.type, ev.data), ev.data.get(CID))
 
 
 @dataclass
@@ -93,9 +107,7 @@ class Hub:
     async def _catch_up(self, agg: Aggregate) -> None:
         """Apply whatever the store holds beyond our state (written by another process)."""
         for ev in await self._store(self.store.read(agg.id, agg.state.seq)):
-            rec = from_stored(ev)
-            evolve(agg.state, rec)
-            agg.log.append(rec)
+            agg.record(from_stored(ev))
 
     async def refresh(self, agg: Aggregate) -> None:
         """Catch up if another process may have written (cheap when nothing is new)."""
@@ -129,8 +141,7 @@ class Hub:
         except AppendConflict:
             raise DomainError("a meeting with this id exists") from None
         for rec in records:
-            evolve(agg.state, rec)
-            agg.log.append(rec)
+            agg.record(rec)
         self.meetings[meeting_id] = agg
         return Created(
             meeting_id, [i["id"] for i in records[0].event.items],  # type: ignore[attr-defined]
@@ -139,8 +150,12 @@ class Hub:
             observer,
         )
 
-    async def execute(self, meeting_id: str, actor: str | None, payload: Any) -> list[Recorded]:
-        """Decide, append (compare-and-append), evolve, publish. Returns the recorded events."""
+    async def execute(self, meeting_id: str, actor: str | None, payload: Any, cid: str | None = None) -> list[Recorded]:
+        """Decide, append (compare-and-append), evolve, publish. Returns the recorded events.
+
+        With a command id (`cid`), a resend of a command already recorded is answered with the
+        events it recorded then, and decided no second time.
+        """
         agg = await self.get(meeting_id)
         if agg is None:
             from edlib.errors import NotFound
@@ -148,20 +163,24 @@ class Hub:
             raise NotFound("no such meeting")
         async with agg.lock:
             for _ in range(MAX_ATTEMPTS):
+                if cid is not None and (actor, cid) in agg.cids:
+                    last = agg.cids[(actor, cid)]
+                    return [r for r in agg.log if r.seq == last]
                 last_at = agg.log[-1].at if agg.log else 0.0
                 ctx = Ctx(actor, max(self.clock(), last_at))
                 events = decide(agg.state, payload, ctx)
                 if not events:
                     return []
                 records = stamp(agg.state, events, ctx)
+                if cid is not None:
+                    records[-1] = dataclasses.replace(records[-1], cid=cid)
                 try:
                     await self._store(self.store.append(meeting_id, agg.state.seq, [to_stored(r) for r in records]))
                 except AppendConflict:
                     await self._catch_up(agg)
                     continue
                 for rec in records:
-                    evolve(agg.state, rec)
-                    agg.log.append(rec)
+                    agg.record(rec)
                 for publish in self.publishers:
                     await publish(agg, records)
                 return records

@@ -186,7 +186,13 @@ class SocketEdge:
                 raise TooLarge(f"a command may not exceed {self.config.max_payload} bytes")
             if session["pid"] == auth.PUBLIC:
                 raise Forbidden("observers may not send commands")
-            records = await self.hub.execute(session["meeting"], session["pid"], data)
+            cid = None
+            if isinstance(data, dict) and "cid" in data:
+                data = dict(data)
+                cid = data.pop("cid")
+                if not isinstance(cid, str) or not 0 < len(cid) <= 64:
+                    raise Invalid("'cid' must be a string of 1 to 64 characters", field="cid")
+            records = await self.hub.execute(session["meeting"], session["pid"], data, cid)
             agg = self.hub.meetings[session["meeting"]]
             self.metrics.command(kind, "ok", time.perf_counter() - started)
             log.info("command", extra={"meeting": session["meeting"], "actor": session["pid"], "type": kind,

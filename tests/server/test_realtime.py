@@ -167,3 +167,22 @@ async def test_flood_is_rate_limited_without_losing_the_connection(make_meeting:
     assert codes == {"rate_limited"}
     assert sum(r["ok"] for r in results) < 120
     assert sofie.sio.connected
+
+
+async def test_resend_with_the_same_command_id_records_once(make_meeting: Any, clients: Any) -> None:
+    t, fac = await opened(make_meeting, clients)
+    sofie = await clients(t["Sofie Janssens"])
+    await sofie.join()
+    first = await sofie.command(cid="c-1", **argument("eenmaal"))
+    again = await sofie.command(cid="c-1", **argument("eenmaal"))
+    assert first["ok"] and again == first
+    other = await sofie.command(cid="c-2", **argument("tweemaal"))
+    assert other["seq"] == first["seq"] + 1
+    # a command id is per participant: Luc's c-1 is another command
+    luc = await clients(t["Luc Peeters"])
+    await luc.join()
+    assert (await luc.command(cid="c-1", **argument("van Luc")))["seq"] == other["seq"] + 1
+    snap = (await sofie.join())["snapshot"]
+    assert [a["text"] for a in snap["arguments"]] == ["eenmaal", "tweemaal", "van Luc"]
+    bad = await sofie.command(cid="x" * 65, **argument("te lang id"))
+    assert bad["error"]["code"] == "invalid" and bad["error"]["field"] == "cid"
