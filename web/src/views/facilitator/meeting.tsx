@@ -1,0 +1,80 @@
+import { ITEM_TRANSITIONS } from "../../generated/protocol";
+import { t } from "../../i18n";
+import { useApp } from "../../lib/app";
+import type { Item, ItemPhase } from "../../lib/types";
+
+function ItemRow(props: { item: Item; current: boolean }) {
+  const { conn } = useApp();
+  const { item } = props;
+  const next = ITEM_TRANSITIONS[item.phase] as readonly ItemPhase[];
+  return (
+    <li class={`item-row ${props.current ? "current" : ""}`} data-testid="item-row">
+      <div class="item-row-head">
+        <span class="item-row-title">{item.title}</span>
+        <span class={`phase phase-${item.phase}`}>{t(`item.phase.${item.phase}`)}</span>
+        {props.current && <span class="tag ok">{t("item.current")}</span>}
+        {item.locked && <span class="tag warn">{t("item.locked")}</span>}
+      </div>
+      <div class="actions wrap">
+        {next.map((phase) => (
+          <button
+            type="button"
+            key={phase}
+            onClick={() => void conn.send({ type: "item.set_phase", item_id: item.id, phase }, t("action.phase", { phase: t(`item.phase.${phase}`) }))}
+          >
+            {t("item.to_phase", { phase: t(`item.phase.${phase}`) })}
+          </button>
+        ))}
+        <button
+          type="button"
+          aria-pressed={item.locked}
+          onClick={() => void conn.send({ type: item.locked ? "item.unlock" : "item.lock", item_id: item.id }, t(item.locked ? "action.unlock" : "action.lock"))}
+        >
+          {item.locked ? t("item.unlock") : t("item.lock")}
+        </button>
+      </div>
+    </li>
+  );
+}
+
+export function MeetingControl() {
+  const { s, conn } = useApp();
+  const snap = s.snap;
+  if (!snap) return null;
+  const m = snap.meeting;
+  return (
+    <div class="meeting-control">
+      <section class="card" aria-labelledby="mc-h">
+        <h3 id="mc-h">{t("meeting.title")}</h3>
+        <p>
+          {t("meeting.phase_is")} <strong data-testid="meeting-phase-f">{t(`meeting.phase.${m.phase}`)}</strong>
+        </p>
+        <div class="actions wrap">
+          {m.phase !== "in_session" ? (
+            <button type="button" class="primary" onClick={() => void conn.send({ type: "meeting.start" }, t("action.meeting_start"))}>
+              {t("meeting.start")}
+            </button>
+          ) : (
+            <button type="button" onClick={() => void conn.send({ type: "meeting.end" }, t("action.meeting_end"))}>
+              {t("meeting.end")}
+            </button>
+          )}
+          {m.visibility !== "public" && !m.results_published && (
+            <button type="button" onClick={() => void conn.send({ type: "meeting.publish_results" }, t("action.publish_results"))}>
+              {t("meeting.publish_results")}
+            </button>
+          )}
+          {m.results_published && <span class="tag ok">{t("meeting.results_published")}</span>}
+        </div>
+      </section>
+      <section class="card" aria-labelledby="items-h">
+        <h3 id="items-h">{t("item.agenda")}</h3>
+        <ul class="plain items">
+          {snap.items.map((i) => (
+            <ItemRow key={i.id} item={i} current={i.id === m.current_item} />
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
