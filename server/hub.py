@@ -109,10 +109,12 @@ class Hub:
         for ev in await self._store(self.store.read(agg.id, agg.state.seq)):
             agg.record(from_stored(ev))
 
-    async def refresh(self, agg: Aggregate) -> None:
-        """Catch up if another process may have written (cheap when nothing is new)."""
+    async def refresh(self, agg: Aggregate) -> bool:
+        """Catch up if another process may have written (cheap when nothing is new); True if it had."""
         if await self._store(self.store.last_seq(agg.id)) > agg.state.seq:
             await self._catch_up(agg)
+            return True
+        return False
 
     async def _store(self, call: Awaitable[Any]) -> Any:
         from .store.base import StoreUnavailable
@@ -168,8 +170,15 @@ class Hub:
                     return [r for r in agg.log if r.seq == last]
                 last_at = agg.log[-1].at if agg.log else 0.0
                 ctx = Ctx(actor, max(self.clock(), last_at))
-                events = decide(agg.state, payload, ctx)
+                try:
+                    events = decide(agg.state, payload, ctx)
+                except DomainError:
+                    if await self.refresh(agg):  # refused on a stale copy: decide again on the latest state
+                        continue
+                    raise
                 if not events:
+                    if await self.refresh(agg):
+                        continue
                     return []
                 records = stamp(agg.state, events, ctx)
                 if cid is not None:
