@@ -108,6 +108,7 @@ def retract_link(s: MeetingState, c: RetractLink, ctx: Ctx) -> list[Event]:
 @evolves(LinkRetracted)
 def _retracted(s: MeetingState, e: LinkRetracted, r: Recorded) -> None:
     s.links[e.link_id].active = False
+    s.links[e.link_id].retracted_seq = r.seq
 
 
 def _existing(s: MeetingState, item_id: str, label: str, field: str) -> str:

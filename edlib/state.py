@@ -96,6 +96,7 @@ class Link:
     seq: Seq
     at: Timestamp
     active: bool = True
+    retracted_seq: Seq | None = None
 
 
 @dataclass
