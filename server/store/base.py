@@ -88,6 +88,10 @@ class EventStore(abc.ABC):
         """(meeting_id, participant_id) of a token digest, or None."""
 
     @abc.abstractmethod
+    async def secret(self, name: str) -> str:
+        """A random secret created on first use and kept with the data ever after (the key of research pseudonyms)."""
+
+    @abc.abstractmethod
     async def ping(self) -> bool:
         """True when the storage answers."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 
 from .base import AppendConflict, EventStore, StoredEvent, check_batch, decode, encode
@@ -11,6 +12,7 @@ class MemoryStore(EventStore):
     def __init__(self) -> None:
         self._logs: dict[str, list[bytes]] = {}
         self._tokens: dict[str, tuple[str, str]] = {}
+        self._secrets: dict[str, str] = {}
 
     async def append(self, meeting_id: str, expected_seq: int, events: Sequence[StoredEvent]) -> None:
         check_batch(expected_seq, events)
@@ -35,6 +37,9 @@ class MemoryStore(EventStore):
 
     async def find_token(self, digest: str) -> tuple[str, str] | None:
         return self._tokens.get(digest)
+
+    async def secret(self, name: str) -> str:
+        return self._secrets.setdefault(name, secrets.token_hex(32))
 
     async def ping(self) -> bool:
         return True

@@ -46,6 +46,7 @@ revisit that.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -155,6 +156,15 @@ class RedisStore(EventStore):
             return None
         meeting_id, participant_id = msgpack.unpackb(blob, raw=False)
         return str(meeting_id), str(participant_id)
+
+    async def secret(self, name: str) -> str:
+        key = f"{self._prefix}secret:{name}"
+        try:
+            await self._redis.set(key, secrets.token_hex(32), nx=True)
+            value = cast(bytes, await self._redis.get(key))
+        except (RedisError, OSError) as e:
+            raise self._unavailable(e) from e
+        return value.decode()
 
     async def ping(self) -> bool:
         try:

@@ -21,6 +21,7 @@ to the end on the worker thread (the append may be committed).
 from __future__ import annotations
 
 import asyncio
+import secrets
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,10 @@ CREATE TABLE IF NOT EXISTS events (
     blob BLOB NOT NULL,
     PRIMARY KEY (meeting_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS tokens (
     digest TEXT PRIMARY KEY,
     meeting_id TEXT NOT NULL,
@@ -159,6 +164,14 @@ class SQLiteStore(EventStore):
         )
         return None if row is None else (row[0], row[1])
 
+    def _secret(self, name: str, fresh: str) -> str:
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)", (name, fresh))
+
+        self._write(work)
+        row = self._connection().execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()
+        return str(row[0])
+
     def _ping(self) -> bool:
         self._connection().execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         return True
@@ -205,6 +218,10 @@ class SQLiteStore(EventStore):
 
     async def find_token(self, digest: str) -> tuple[str, str] | None:
         return await self._run(lambda: self._find_token(digest))
+
+    async def secret(self, name: str) -> str:
+        fresh = secrets.token_hex(32)
+        return await self._run(lambda: self._secret(name, fresh))
 
     async def ping(self) -> bool:
         try:

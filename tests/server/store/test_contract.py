@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import redis
 import redis.asyncio as aioredis
+
 from edlib_server.store.base import AppendConflict, EventStore, StoredEvent
 from edlib_server.store.memory import MemoryStore
 from edlib_server.store.redis import RedisStore
@@ -240,6 +241,14 @@ class StoreContract:
 
     async def test_ping(self, store: EventStore) -> None:
         assert await store.ping() is True
+
+    async def test_secret_is_created_once_and_kept(self, store: EventStore, opener: Opener) -> None:
+        first = await store.secret("research")
+        assert len(first) == 64 and int(first, 16) >= 0
+        assert await store.secret("research") == first
+        assert await store.secret("other") != first
+        again = await opener()  # another handle on the same storage (a restart, another process)
+        assert await again.secret("research") == first
 
 
 class TestMemoryStore(StoreContract):

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
-from edlib_server.store.base import AppendConflict, StoredEvent, StoreUnavailable
-from edlib_server.store.redis import RedisStore
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+
+from edlib_server.store.base import AppendConflict, StoredEvent, StoreUnavailable
+from edlib_server.store.redis import RedisStore
 
 pytestmark = pytest.mark.redis
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from edlib_server.store.base import StoredEvent, StoreUnavailable
 from edlib_server.store.sqlite import SQLiteStore
 
