@@ -167,7 +167,12 @@ class Hub:
             for _ in range(MAX_ATTEMPTS):
                 if cid is not None and (actor, cid) in agg.cids:
                     last = agg.cids[(actor, cid)]
-                    return [r for r in agg.log if r.seq == last]
+                    found = [r for r in agg.log if r.seq == last]
+                    # Its first attempt may have failed after reaching the store (a timeout), or its
+                    # process died before publishing: publish it again (clients ignore seqs they have).
+                    for publish in self.publishers:
+                        await publish(agg, found)
+                    return found
                 last_at = agg.log[-1].at if agg.log else 0.0
                 ctx = Ctx(actor, max(self.clock(), last_at))
                 try:
