@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
+from . import mapping
 from .arguments import argument_of, require_open_for_arguments
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .meeting import item_of, require_not_ended
@@ -76,8 +77,9 @@ def _asserted(s: MeetingState, e: LinkAsserted, r: Recorded) -> None:
     concepts = concepts_of(s, e.item_id)
     concepts.labels.setdefault(e.cause, e.cause_label)
     concepts.labels.setdefault(e.effect, e.effect_label)
-    s.links[e.link_id] = Link(e.link_id, e.item_id, r.actor or "", e.cause, e.effect, e.sign, e.strength,
-                              e.argument_id, r.seq, r.at)
+    link = s.links[e.link_id] = Link(e.link_id, e.item_id, r.actor or "", e.cause, e.effect, e.sign, e.strength,
+                                     e.argument_id, r.seq, r.at)
+    mapping.on_asserted(s, link)
 
 
 @command("link.retract")
@@ -109,6 +111,7 @@ def retract_link(s: MeetingState, c: RetractLink, ctx: Ctx) -> list[Event]:
 def _retracted(s: MeetingState, e: LinkRetracted, r: Recorded) -> None:
     s.links[e.link_id].active = False
     s.links[e.link_id].retracted_seq = r.seq
+    mapping.on_retracted(s, s.links[e.link_id])
 
 
 def _existing(s: MeetingState, item_id: str, label: str, field: str) -> str:
@@ -148,6 +151,7 @@ def merge_concepts(s: MeetingState, c: MergeConcepts, ctx: Ctx) -> list[Event]:
 @evolves(ConceptsMerged)
 def _merged(s: MeetingState, e: ConceptsMerged, r: Recorded) -> None:
     concepts_of(s, e.item_id).merged[e.from_] = e.into
+    mapping.rebuild(s, e.item_id)
 
 
 @command("concept.rename")

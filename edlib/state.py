@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cogmap.model import CollectiveMap
 from .phases import ItemPhase, MeetingPhase
 from .types import (
     ArgumentId,
@@ -217,6 +218,8 @@ class MeetingState:
     presence: dict[ParticipantId, Presence] = field(default_factory=dict)
     floor: Floor = field(default_factory=Floor)
     delphis: dict[DelphiId, Delphi] = field(default_factory=dict)
+    # Projection: each item's collective map, kept incrementally (edlib.mapping); derived, so not compared.
+    maps: dict[ItemId, CollectiveMap] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def created(self) -> bool:

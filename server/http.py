@@ -101,8 +101,9 @@ async def export(request: web.Request) -> web.Response:
             raise Forbidden("exports are for the facilitator and the secretary")
         await request.app[HUB].refresh(agg)
         fmt = request.query.get("format", "json")
-        what = request.query.get("what", "map")
-        body, content_type, filename = render(agg.state, fmt, what, request.query.get("item_id"))
+        what = request.query.get("what", "all" if fmt == "json" else "map")
+        key = await request.app[HUB].store.secret("research")
+        body, content_type, filename = render(agg.state, agg.log, viewer, key, fmt, what, request.query.get("item_id"))
         return web.Response(text=body, content_type=content_type,
                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
     except DomainError as exc:

@@ -3,6 +3,11 @@
 The writer of a burst schedules one flush `view_delay_s` later; the flush
 computes each dirty view once from the state as it is then and emits it with the
 seq it reflects. Views that differ per viewer (Delphi) go to each member's room.
+
+The map's expensive analyses (feedback loops, potent options) never run on the
+event loop: after a change they are computed, debounced by `analysis_delay_s`,
+in a worker thread on a frozen snapshot of the map, and merged into the next
+`map` view as `analysis` (with the map version it describes).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Any
 import socketio
 
 from edlib import views as V
+from edlib.cogmap.view import map_analysis
+from edlib.mapping import collective_map
 from edlib.privacy import PUBLIC_OBSERVER, sees_content
 from edlib.registry import Recorded
 from edlib.state import Participant
@@ -47,6 +54,18 @@ def dirty_views(records: Sequence[Recorded]) -> set[str]:
     return out
 
 
+def map_items(agg: Aggregate, records: Sequence[Recorded]) -> set[str]:
+    """Items whose map the records changed."""
+    items: set[str] = set()
+    for rec in records:
+        data = rec.event.to_data()
+        if rec.event.name in ("link.asserted", "concept.merged", "concept.renamed"):
+            items.add(data["item_id"])
+        elif rec.event.name == "link.retracted":
+            items.add(agg.state.links[data["link_id"]].item_id)
+    return items
+
+
 class ViewScheduler:
     def __init__(self, sio: socketio.AsyncServer, hub: Hub, config: Config,
                  connected: Callable[[str], frozenset[str]]) -> None:
@@ -54,9 +73,28 @@ class ViewScheduler:
         self.dirty: dict[str, set[str]] = {}
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.flushes = 0
+        self.analysis: dict[tuple[str, str], dict[str, Any]] = {}  # (meeting, item) -> latest map_analysis
+        self.analysing: dict[tuple[str, str], asyncio.Task[None]] = {}
 
     def after(self, agg: Aggregate, records: Sequence[Recorded]) -> None:
         self.touch(agg.id, dirty_views(records))
+        for item in map_items(agg, records):
+            key = (agg.id, item)
+            if key not in self.analysing:
+                self.analysing[key] = asyncio.get_running_loop().create_task(self._analyse(agg, item))
+
+    async def _analyse(self, agg: Aggregate, item_id: str) -> None:
+        """Loops and potent options of one item's map, off the loop, debounced; then a fresh map view."""
+        key = (agg.id, item_id)
+        try:
+            await asyncio.sleep(self.config.analysis_delay_s)
+            del self.analysing[key]
+            snap = collective_map(agg.state, item_id).snapshot()
+            self.analysis[key] = await asyncio.to_thread(map_analysis, snap)
+            self.touch(agg.id, {"map"})
+        except Exception:
+            log.exception("map analysis failed", extra={"meeting": agg.id, "item": item_id})
+            self.analysing.pop(key, None)
 
     def touch(self, meeting_id: str, names: set[str]) -> None:
         if not names:
@@ -80,7 +118,10 @@ class ViewScheduler:
     def compute(self, agg: Aggregate, name: str, viewer: Participant | None) -> Any:
         s = agg.state
         if name == "map":
-            return V.map_views(s)
+            views = V.map_views(s)
+            for item_id, view in views.items():
+                view["analysis"] = self.analysis.get((agg.id, item_id))
+            return views
         if name == "floor":
             return V.floor_view(s, self.connected(agg.id))
         if name == "participation":

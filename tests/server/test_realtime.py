@@ -170,7 +170,7 @@ async def test_flood_is_rate_limited_without_losing_the_connection(make_meeting:
 
 
 async def test_resend_with_the_same_command_id_records_once(make_meeting: Any, clients: Any) -> None:
-    t, fac = await opened(make_meeting, clients)
+    t, _fac = await opened(make_meeting, clients)
     sofie = await clients(t["Sofie Janssens"])
     await sofie.join()
     first = await sofie.command(cid="c-1", **argument("eenmaal"))
