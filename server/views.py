@@ -20,7 +20,7 @@ from typing import Any
 import socketio
 
 from edlib import views as V
-from edlib.cogmap.view import map_analysis
+from edlib.cogmap.view import map_analysis, view_patch
 from edlib.mapping import collective_map
 from edlib.privacy import PUBLIC_OBSERVER, sees_content
 from edlib.registry import Recorded
@@ -34,7 +34,7 @@ log = logging.getLogger("edlib.views")
 
 ALL = frozenset({"map", "floor", "participation", "delphi"})
 BY_PREFIX = {
-    "argument": {"map", "participation"},
+    "argument": {"participation"},
     "link": {"map", "participation"},
     "concept": {"map"},
     "floor": {"floor", "participation"},
@@ -75,6 +75,7 @@ class ViewScheduler:
         self.flushes = 0
         self.analysis: dict[tuple[str, str], dict[str, Any]] = {}  # (meeting, item) -> latest map_analysis
         self.analysing: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self.last_map: dict[tuple[str, str], dict[str, Any]] = {}  # (meeting, item) -> last map view broadcast
 
     def after(self, agg: Aggregate, records: Sequence[Recorded]) -> None:
         self.touch(agg.id, dirty_views(records))
@@ -152,8 +153,35 @@ class ViewScheduler:
                     data = V.delphi_view(s, PUBLIC_OBSERVER)
                     await self.sio.emit("view", self._wrap(agg, name, data), to=f"{mid}:obs")
                 continue
-            payload = self._wrap(agg, name, self.compute(agg, name, None))
+            if name == "map":
+                name, data = "map_patch", self._map_patches(agg)
+                if not data:
+                    continue
+            else:
+                data = self.compute(agg, name, None)
+            payload = self._wrap(agg, name, data)
             await self.sio.emit("view", payload, to=f"{mid}:members")
             if public:
                 await self.sio.emit("view", payload, to=f"{mid}:obs")
         self.flushes += 1
+
+    def _map_patches(self, agg: Aggregate) -> dict[str, Any]:
+        """Per item, what changed since the last map broadcast (a full view when there was none).
+
+        A client applies a patch only onto the version named in `base`; otherwise it joins again
+        (the join acknowledgement carries full views). Patches keep each update small: a full map of
+        1,000 concepts is about 1 MB of JSON, too much to encode on the event loop at every change.
+        """
+        out: dict[str, Any] = {}
+        for item_id, view in self.compute(agg, "map", None).items():
+            before = self.last_map.get((agg.id, item_id))
+            if before is not None and (before["version"], before["analysis"]) == (view["version"], view["analysis"]):
+                continue  # nothing new on this item's map
+            if before is None:
+                out[item_id] = {"full": view}
+            else:
+                patch = view_patch(before, view)
+                patch["analysis"] = view["analysis"]
+                out[item_id] = {"patch": patch}
+            self.last_map[(agg.id, item_id)] = view
+        return out

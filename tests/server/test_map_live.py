@@ -1,0 +1,102 @@
+"""The live cognitive map over real connections: three councillors assert links, all see the same map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Client, until
+
+
+class MapMirror:
+    """What a client keeps: the full map from the join acknowledgement, then `map_patch` views applied in order."""
+
+    def __init__(self, client: Client, item_id: str) -> None:
+        self.client, self.item_id = client, item_id
+        self.map: dict[str, Any] | None = None
+        self.resyncs = 0
+        self.applied = 0
+
+    def load(self, ack: dict[str, Any]) -> None:
+        self.map = ack["views"]["map"]["data"].get(self.item_id)
+
+    def apply_all(self) -> None:
+        for v in self.client.views[self.applied:]:
+            self.applied += 1
+            if v["name"] != "map_patch" or self.item_id not in v["data"]:
+                continue
+            change = v["data"][self.item_id]
+            if "full" in change:
+                self.map = change["full"]
+                continue
+            patch = change["patch"]
+            if self.map is None or self.map["version"] != patch["base"]:
+                self.resyncs += 1  # a real client joins again here
+                continue
+            for part in ("nodes", "edges"):
+                items = {x["id"]: x for x in self.map[part]}
+                for x in patch[part]["upsert"]:
+                    items[x["id"]] = x
+                for gone in patch[part]["remove"]:
+                    items.pop(gone, None)
+                self.map[part] = sorted(items.values(), key=lambda x: (x.get("source", ""), x.get("target", ""), x["id"]))
+            self.map.update(version=patch["version"], indices=patch["indices"], central=patch["central"],
+                            analysis=patch["analysis"])
+
+
+def comparable(m: dict[str, Any]) -> dict[str, Any]:
+    return {"nodes": sorted(m["nodes"], key=lambda x: x["id"]), "edges": sorted(m["edges"], key=lambda x: x["id"]),
+            "indices": m["indices"], "version": m["version"]}
+
+
+async def test_three_clients_assert_links_and_see_the_same_map(make_meeting: Any, clients: Any) -> None:
+    created = await make_meeting()
+    t = {p["name"]: p["token"] for p in created["participants"]}
+    fac = await clients(t["Anne Mertens"])
+    await fac.join()
+    await fac.command(type="meeting.start")
+    await fac.command(type="item.open", item_id="i1")
+    names = ["Sofie Janssens", "Luc Peeters", "Claire Dubois"]
+    people = [await clients(t[n]) for n in names]
+    mirrors = []
+    for c in people:
+        mirror = MapMirror(c, "i1")
+        mirror.load(await c.join())
+        mirrors.append(mirror)
+    links = [
+        (0, "Schoolstraat", "Verkeer", -1, 3), (1, "schoolstraat", "verkeer", 1, 1), (2, "Verkeer", "Veiligheid", -1, 2),
+        (0, "Veiligheid", "Fietsen", 1, 2), (1, "Schoolstraat", "Omzet handel", -1, 2), (2, "Fietsen", "Verkeer", -1, 1),
+        (2, "Schoolstraat", "Verkeer", -1, 2),
+    ]
+    last = 0
+    for who, cause, effect, sign, strength in links:
+        ack = await people[who].command(type="link.assert", item_id="i1", cause=cause, effect=effect, sign=sign,
+                                        strength=strength)
+        assert ack["ok"], ack
+        last = ack["seq"]
+    retract = await people[1].command(type="link.retract", link_id=f"L{last - 5}")  # Luc's + on schoolstraat→verkeer
+    assert retract["ok"]
+    fresh = await clients(t["Thomas Leclercq"])
+    # every mirror converges on the map a fresh joiner receives, analysis included
+    def converged() -> bool:
+        for m in mirrors:
+            m.apply_all()
+        return all(m.map is not None and m.map["analysis"] is not None
+                   and m.map["analysis"]["version"] == m.map["version"] for m in mirrors)
+
+    await until(converged, timeout=10)
+    reference = (await fresh.join())["views"]["map"]["data"]["i1"]
+    for m in mirrors:
+        assert comparable(m.map) == comparable(reference)  # type: ignore[arg-type]
+        assert m.map["analysis"] == reference["analysis"]  # type: ignore[index]
+    # and that map is right, by hand: S(schoolstraat→verkeer) = Sofie -3 + Claire -2 = -5 (Luc retracted)
+    edges = {e["id"]: e for e in reference["edges"]}
+    sv = edges["schoolstraat→verkeer"]
+    assert sv["weight"] == -5 and sv["supporters"] == 2 and not sv["contested"]
+    assert sv["bridge"] is False  # Sofie and Claire are both majority
+    nodes = {n["id"]: n for n in reference["nodes"]}
+    assert nodes["schoolstraat"]["type"] == "transmitter" and nodes["omzet handel"]["type"] == "receiver"
+    # verkeer -> veiligheid (-) -> fietsen (+) -> verkeer (-): one loop, sign (-)(+)(-) = + : reinforcing
+    assert reference["analysis"]["loops"]["items"] == [
+        {"nodes": reference["analysis"]["loops"]["items"][0]["nodes"], "sign": "reinforcing"}]
+    assert set(reference["analysis"]["loops"]["items"][0]["nodes"]) == {"verkeer", "veiligheid", "fietsen"}
+    assert sum(m.resyncs for m in mirrors) == 0
