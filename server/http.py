@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from edlib.errors import DomainError, Forbidden, NotFound
+from edlib.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from edlib.privacy import PUBLIC_OBSERVER
 from edlib.types import Role
 from edlib.views import snapshot
@@ -110,6 +110,46 @@ async def export(request: web.Request) -> web.Response:
         return domain_fail(exc)
 
 
+async def scenario(request: web.Request) -> web.Response:
+    """What-if on an item's map: `?item_id=i1&clamp=concept:1&clamp=other:0` (fuzzy cognitive map inference)."""
+    import asyncio
+
+    from edlib.cogmap.scenario import what_if
+    from edlib.links import concept_key
+    from edlib.mapping import collective_map
+
+    try:
+        agg, viewer = await _viewer(request)
+        if viewer.role is Role.OBSERVER and agg.state.visibility != "public":
+            raise Forbidden("this meeting is closed")
+        item_id = request.query.get("item_id", agg.state.current_item or "")
+        if item_id not in agg.state.items:
+            raise Invalid("unknown item", field="item_id")
+        concepts = agg.state.concepts.get(item_id)
+        clamp: dict[str, float] = {}
+        for raw in request.query.getall("clamp", [])[:50]:
+            label, _, value = raw.rpartition(":")
+            key = concepts.resolve(concept_key(label)) if concepts else ""
+            try:
+                number = float(value)
+            except ValueError:
+                raise Invalid(f"clamp '{raw[:60]}' needs a number between 0 and 1", field="clamp") from None
+            if not 0.0 <= number <= 1.0:
+                raise Invalid(f"clamp '{raw[:60]}' needs a number between 0 and 1", field="clamp")
+            if concepts is None or key not in concepts.labels:
+                raise NotFound(f"no concept '{label[:60]}' on this item", field="clamp")
+            clamp[key] = number
+        if not clamp:
+            raise Invalid("name at least one concept to clamp: clamp=label:value", field="clamp")
+        snap = collective_map(agg.state, item_id).snapshot()
+        if any(k not in snap.concepts for k in clamp):
+            raise Conflict("a clamped concept has no link on the map")
+        result = await asyncio.to_thread(what_if, snap, clamp)
+        return web.json_response({"item_id": item_id, **result.as_dict()})
+    except DomainError as exc:
+        return domain_fail(exc)
+
+
 async def healthz(request: web.Request) -> web.Response:
     hub = request.app[HUB]
     try:
@@ -141,5 +181,6 @@ def routes(app: web.Application) -> None:
     app.router.add_post("/api/meetings", create_meeting)
     app.router.add_get("/api/meetings/{meeting_id}", get_meeting)
     app.router.add_get("/api/meetings/{meeting_id}/export", export)
+    app.router.add_get("/api/meetings/{meeting_id}/scenario", scenario)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)

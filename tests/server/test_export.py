@@ -98,3 +98,30 @@ async def test_unknown_exports_are_invalid(make_meeting: Any, clients: Any, serv
                                                                                       "item_id")):
         status, body = await export(server, m["id"], m["t"]["Anne Mertens"], query)
         assert status == 400 and f'"field": "{field}"' in body.replace('":"', '": "'), (query, body)
+
+
+async def test_what_if_scenario(make_meeting: Any, clients: Any, server: Any) -> None:
+    from edlib.cogmap.model import CollectiveMap, LinkFact
+    from edlib.cogmap.scenario import what_if
+
+    m = await meeting_with_links(make_meeting, clients)
+    status, _ = await export(server, m["id"], m["t"]["Sofie Janssens"], "")  # a councillor may not export
+    assert status == 403
+    async with aiohttp.ClientSession() as http:
+        url = f"/api/meetings/{m['id']}/scenario?item_id=i1&clamp=Schoolstraat:1"
+        auth = {"Authorization": f"Bearer {m['t']['Luc Peeters']}"}
+        resp = await http.get(str(server.make_url(url)), headers=auth)
+        assert resp.status == 200
+        got = await resp.json()
+        # the server answers what the core's FCM inference (tested against a hand loop in tests/edlib/cogmap)
+        # gives on the same map built directly: S(schoolstraat, verkeer) = -2, S(verkeer, lawaai) = +1
+        oracle = what_if(CollectiveMap.from_facts([
+            LinkFact("a", "p2", "schoolstraat", "verkeer", -1, 1), LinkFact("b", "p3", "schoolstraat", "verkeer", -1, 1),
+            LinkFact("c", "p3", "verkeer", "lawaai", 1, 1)]), {"schoolstraat": 1.0})
+        assert got["delta"] == oracle.delta and got["converged"] is True
+        bad = await http.get(str(server.make_url(f"/api/meetings/{m['id']}/scenario?item_id=i1&clamp=Maan:1")),
+                             headers={"Authorization": f"Bearer {m['t']['Luc Peeters']}"})
+        assert bad.status == 404 and (await bad.json())["error"]["field"] == "clamp"
+        bad = await http.get(str(server.make_url(f"/api/meetings/{m['id']}/scenario?item_id=i1&clamp=verkeer:9")),
+                             headers={"Authorization": f"Bearer {m['t']['Luc Peeters']}"})
+        assert bad.status == 400
