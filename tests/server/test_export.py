@@ -116,8 +116,10 @@ async def test_what_if_scenario(make_meeting: Any, clients: Any, server: Any) ->
         # the server answers what the core's FCM inference (tested against a hand loop in tests/edlib/cogmap)
         # gives on the same map built directly: S(schoolstraat, verkeer) = -2, S(verkeer, lawaai) = +1
         oracle = what_if(CollectiveMap.from_facts([
-            LinkFact("a", "p2", "schoolstraat", "verkeer", -1, 1), LinkFact("b", "p3", "schoolstraat", "verkeer", -1, 1),
-            LinkFact("c", "p3", "verkeer", "lawaai", 1, 1)]), {"schoolstraat": 1.0})
+            LinkFact("a", "p2", "schoolstraat", "verkeer", -1, 1),
+            LinkFact("b", "p3", "schoolstraat", "verkeer", -1, 1),
+            LinkFact("c", "p3", "verkeer", "lawaai", 1, 1),
+        ]), {"schoolstraat": 1.0})
         assert got["delta"] == oracle.delta and got["converged"] is True
         bad = await http.get(str(server.make_url(f"/api/meetings/{m['id']}/scenario?item_id=i1&clamp=Maan:1")),
                              headers={"Authorization": f"Bearer {m['t']['Luc Peeters']}"})
