@@ -25,11 +25,18 @@ function flag(o: Record<string, unknown>, ...names: string[]): boolean {
   return names.some((n) => o[n] === true);
 }
 
+/** Ids listed under any of `names` on the map or its `analysis`: strings, or objects with an `id`. */
 function idSet(map: ItemMap, ...names: string[]): Set<string> {
   const out = new Set<string>();
+  const analysis = (map.analysis ?? {}) as Record<string, unknown>;
   for (const n of names) {
-    const v = map[n];
-    if (Array.isArray(v)) for (const x of v) if (typeof x === "string") out.add(x);
+    for (const v of [map[n], analysis[n]]) {
+      if (!Array.isArray(v)) continue;
+      for (const x of v) {
+        if (typeof x === "string") out.add(x);
+        else if (x && typeof x === "object" && typeof (x as { id?: unknown }).id === "string") out.add((x as { id: string }).id);
+      }
+    }
   }
   return out;
 }
@@ -46,9 +53,11 @@ export function describeMap(map: ItemMap) {
   }
   const centrality = (n: MapNode) => numberField(n, "centrality") ?? ((numberField(n, "outdegree", "od") ?? NaN) + (numberField(n, "indegree", "id_", "in_degree") ?? NaN) || (fallbackDegree.get(n.id) ?? 0));
   const potent = idSet(map, "potent_options", "potent");
-  const centralListed = idSet(map, "central", "most_central");
-  const ranked = [...nodes].sort((a, b) => centrality(b) - centrality(a));
-  const top = new Set((centralListed.size ? [...centralListed] : ranked.slice(0, Math.min(3, ranked.length)).filter((n) => centrality(n) > 0).map((n) => n.id)));
+  // Emphasise the most central concepts (the server lists the top five): at most a third of the map, up to 3.
+  const emphasised = Math.min(3, Math.ceil(nodes.length / 3));
+  const listed = [...idSet(map, "central", "most_central")];
+  const ranked = [...nodes].sort((a, b) => centrality(b) - centrality(a)).filter((n) => centrality(n) > 0).map((n) => n.id);
+  const top = new Set((listed.length ? listed : ranked).slice(0, emphasised));
   const bridgeEdges = new Set<string>();
   for (const b of (Array.isArray(map.bridges) ? map.bridges : []) as unknown[]) {
     if (b && typeof b === "object" && "source" in b && "target" in b) bridgeEdges.add(`${(b as MapEdge).source}->${(b as MapEdge).target}`);
@@ -58,7 +67,7 @@ export function describeMap(map: ItemMap) {
     nodes: nodes.map((n) => ({
       node: n,
       centrality: centrality(n),
-      size: 34 + 70 * Math.sqrt(centrality(n) / maxC),
+      scale: Math.sqrt(Math.max(0, centrality(n)) / maxC),
       potent: potent.has(n.id) || flag(n, "potent", "potent_option"),
       central: top.has(n.id) || flag(n, "central", "most_central"),
     })),
@@ -77,13 +86,34 @@ export function describeMap(map: ItemMap) {
   };
 }
 
+const FONT = "system-ui, sans-serif";
+const MAX_TEXT_W = 280;
+let measureCtx: CanvasRenderingContext2D | null = null;
+
+/** Box for a label drawn inside its node, at a font size that grows with the concept's centrality. */
+function labelBox(label: string, fontSize: number, bold: boolean): { w: number; h: number } {
+  measureCtx ??= document.createElement("canvas").getContext("2d");
+  let width = label.length * fontSize * 0.55;
+  if (measureCtx) {
+    measureCtx.font = `${bold ? "bold " : ""}${fontSize}px ${FONT}`;
+    width = measureCtx.measureText(label).width;
+  }
+  const lines = Math.max(1, Math.ceil(width / MAX_TEXT_W));
+  return { w: Math.min(width, MAX_TEXT_W) + fontSize * 1.4, h: lines * fontSize * 1.25 + fontSize * 0.9 };
+}
+
 function elements(map: ItemMap): ElementDefinition[] {
   const d = describeMap(map);
   const present = new Set(d.nodes.map((n) => n.node.id));
   return [
     ...d.nodes.map((n) => ({
       group: "nodes" as const,
-      data: { id: n.node.id, label: n.node.label ?? n.node.id, size: n.size },
+      data: (() => {
+        const label = String(n.node.label ?? n.node.id);
+        const fontSize = Math.round(20 + 14 * n.scale);
+        const box = labelBox(label, fontSize, n.central);
+        return { id: n.node.id, label, fontSize, w: box.w, h: box.h };
+      })(),
       classes: [n.potent ? "potent" : "", n.central ? "central" : ""].filter(Boolean).join(" "),
     })),
     ...d.edges
@@ -100,27 +130,24 @@ const STYLE: cytoscape.StylesheetJson = [
   {
     selector: "node",
     style: {
-      "background-color": "#e0e7ff",
+      shape: "round-rectangle",
+      "background-color": "#eef2ff",
       "border-color": "#312e81",
       "border-width": 2,
-      width: "data(size)",
-      height: "data(size)",
+      width: "data(w)",
+      height: "data(h)",
       label: "data(label)",
       color: "#111827",
-      "font-family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-      "font-size": 24,
-      "text-valign": "bottom",
-      "text-margin-y": 6,
+      "font-family": FONT,
+      "font-size": "data(fontSize)",
+      "text-valign": "center",
+      "text-halign": "center",
       "text-wrap": "wrap",
-      "text-max-width": "240px",
-      "text-background-color": "#ffffff",
-      "text-background-opacity": 0.9,
-      "text-background-padding": "3px",
-      "text-background-shape": "roundrectangle",
+      "text-max-width": `${MAX_TEXT_W}px`,
     },
   },
-  { selector: "node.central", style: { "font-weight": "bold", "font-size": 28, "border-width": 5, "background-color": "#c7d2fe" } },
-  { selector: "node.potent", style: { shape: "round-rectangle", "border-color": "#047857", "border-width": 6, "background-color": "#d1fae5" } },
+  { selector: "node.central", style: { "font-weight": "bold", "border-width": 5, "background-color": "#c7d2fe" } },
+  { selector: "node.potent", style: { "border-color": "#047857", "border-width": 6, "background-color": "#d1fae5", "border-style": "double" } },
   {
     selector: "edge",
     style: {
@@ -131,6 +158,7 @@ const STYLE: cytoscape.StylesheetJson = [
       label: "data(sign)",
       "font-size": 30,
       "font-weight": "bold",
+      "font-family": FONT,
       "text-background-color": "#ffffff",
       "text-background-opacity": 1,
       "text-background-padding": "2px",
@@ -214,7 +242,7 @@ export default function MapCanvas(props: { map: ItemMap | undefined; maxZoom?: n
         animationDuration: 400,
         fit: false,
         nodeRepulsion: () => 12000,
-        idealEdgeLength: () => 200,
+        idealEdgeLength: () => 260,
         nodeSeparation: 140,
         padding: 70,
       } as cytoscape.LayoutOptions);

@@ -7,7 +7,10 @@ export function PresenceSwitch() {
   if (!can(s, "presence.set") || !s.you) return null;
   const me = s.snap?.participants.find((p) => p.id === s.you?.participant_id);
   return (
-    <div class="presence" role="group" aria-label={t("presence.label")}>
+    <div class="presence card" role="group" aria-labelledby="presence-label">
+      <span class="presence-label" id="presence-label">
+        {t("presence.label")}
+      </span>
       {PRESENCE.map((where) => (
         <button
           type="button"

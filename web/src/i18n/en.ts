@@ -329,6 +329,8 @@ export const en = {
   "map.legend_potent": "potent option",
   "map.legend_central": "most central",
 
+  "projector.latest": "Latest arguments",
+
   "observer.closed_title": "This meeting is closed to the public",
   "observer.closed_body": "The committee deliberates behind closed doors. Its results will appear here if they are published.",
   "observer.closed_published": "The committee deliberated behind closed doors and has published its results.",

@@ -330,6 +330,8 @@ export const fr: Catalog = {
   "map.legend_potent": "option puissante",
   "map.legend_central": "le plus central",
 
+  "projector.latest": "Derniers arguments",
+
   "observer.closed_title": "Cette réunion se tient à huis clos",
   "observer.closed_body": "La commission délibère à huis clos. Ses résultats apparaîtront ici s’ils sont publiés.",
   "observer.closed_published": "La commission a délibéré à huis clos et a publié ses résultats.",

@@ -330,6 +330,8 @@ export const nl: Catalog = {
   "map.legend_potent": "krachtige optie",
   "map.legend_central": "meest centraal",
 
+  "projector.latest": "Laatste argumenten",
+
   "observer.closed_title": "Deze vergadering is niet openbaar",
   "observer.closed_body": "De commissie beraadslaagt achter gesloten deuren. De resultaten verschijnen hier als ze worden gepubliceerd.",
   "observer.closed_published": "De commissie beraadslaagde achter gesloten deuren en heeft haar resultaten gepubliceerd.",

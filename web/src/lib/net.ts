@@ -3,6 +3,7 @@
 import { io, type Socket } from "socket.io-client";
 import type { CommandName } from "../generated/protocol";
 import { t, errorText } from "../i18n";
+import { applyMapPatch } from "./mappatch";
 import { applyEvent, Ledger } from "./reduce";
 import type { Store } from "./store";
 import type { Ack, Envelope, Snapshot, ViewMsg, WireError, You } from "./types";
@@ -10,6 +11,8 @@ import type { Ack, Envelope, Snapshot, ViewMsg, WireError, You } from "./types";
 export const ACK_TIMEOUT_MS = 8000;
 /** A command queued offline for longer than this is dropped and reported as not sent. */
 export const OUTBOX_MAX_AGE_MS = 10 * 60 * 1000;
+/** Sends of one command (same cid) before its failure is reported. */
+const MAX_ATTEMPTS = 3;
 
 export type Command = { type: CommandName } & Record<string, unknown>;
 
@@ -44,10 +47,14 @@ export function readCredentials(): Credentials | null {
 
 interface Queued {
   id: number;
+  cid: string;
   cmd: Command;
   label: string;
   quiet: boolean;
   queuedAt: number;
+  attempts: number;
+  /** shown in the offline banner (queued while offline, or caught by a disconnect) */
+  shown: boolean;
   resolve: (ack: Ack) => void;
 }
 
@@ -81,6 +88,7 @@ export class Connection {
   ) {}
 
   start(): void {
+    this.restoreOutbox();
     this.socket = io({
       path: "/socket.io",
       auth: { token: this.token },
@@ -172,13 +180,13 @@ export class Connection {
         if (ev.seq === this.lastSeq + 1) resync = this.applyOne(ev) || resync;
       }
     }
-    for (const v of Object.values(ack.views ?? {})) this.onView(v);
+    for (const v of Object.values(ack.views ?? {})) this.onView(v, true);
     this.joining = false;
     this.joined = true;
     this.store.update({ conn: "online", wasOnline: true, refusal: null, you: ack.you, skewMs: Number.isFinite(skewMs) ? skewMs : 0 });
     this.drain();
     if (resync) this.scheduleResync();
-    void this.flushOutbox();
+    void this.pump();
   }
 
   // --- events and views ------------------------------------------------------------------------
@@ -227,75 +235,155 @@ export class Connection {
     }, 250);
   }
 
-  private onView(v: ViewMsg): void {
+  private onView(v: ViewMsg, fromJoin = false): void {
     if (!v || typeof v.name !== "string") return;
+    if (v.name === "map_patch") {
+      this.onMapPatch(v);
+      return;
+    }
     const cur = this.store.state.views[v.name];
-    if (cur && cur.seq > v.seq) return; // equal seq: recomputed (e.g. who is connected), keep the newer
+    // Equal seq: recomputed (e.g. who is connected); keep the newer. The join acknowledgement is authoritative.
+    if (cur && cur.seq > v.seq && !fromJoin) return;
     this.store.update((s) => {
       s.views = { ...s.views, [v.name]: v };
     });
   }
 
-  // --- commands --------------------------------------------------------------------------------
+  private onMapPatch(v: ViewMsg): void {
+    const cur = this.store.state.views.map;
+    if (!cur) return; // the next join brings the full map
+    const { maps, stale } = applyMapPatch(cur.data, v.data);
+    this.store.update((s) => {
+      s.views = { ...s.views, map: { name: "map", seq: Math.max(cur.seq, v.seq), data: maps } };
+    });
+    if (stale && this.joined && !this.joining) void this.join(false); // its acknowledgement carries full maps
+  }
 
-  /**
-   * Send a command and report the outcome (a toast; the promise resolves with the ack). While offline the
-   * command waits in the outbox and is sent after the next successful join.
-   */
+  // --- commands --------------------------------------------------------------------------------
+  //
+  // Every command carries a client command id (`cid`). Commands go out one at a time, in order. A command
+  // whose acknowledgement never came (timeout, connection lost) or that the server could not record
+  // (`unavailable`) is sent again with the same cid, which the server records at most once. While offline,
+  // commands wait in the outbox (kept in session storage, so a reload does not lose them) and are sent after
+  // the next successful join; the person sees them in the offline banner and may cancel them.
+
+  /** Send a command; the promise resolves with the final acknowledgement (a toast reports it too). */
   send(cmd: Command, label: string, opts: { quiet?: boolean } = {}): Promise<Ack> {
-    const quiet = Boolean(opts.quiet);
-    if (this.joined && this.socket.connected) return this.emit(cmd, label, quiet);
     return new Promise<Ack>((resolve) => {
-      const q: Queued = { id: ++this.ids, cmd, label, quiet, queuedAt: Date.now(), resolve };
+      const offline = !(this.joined && this.socket.connected);
+      const q: Queued = { id: ++this.ids, cid: newCid(), cmd, label, quiet: Boolean(opts.quiet), queuedAt: Date.now(), attempts: 0, shown: offline, resolve };
       this.outbox.push(q);
+      if (offline) this.store.toast("info", t("cmd.queued", { action: label }));
       this.publishOutbox();
-      this.store.toast("info", t("cmd.queued", { action: label }));
+      void this.pump();
     });
   }
 
   /** Drop a queued command (the person changed their mind); it is reported as not sent. */
   cancel(id: number): void {
     const q = this.outbox.find((x) => x.id === id);
-    if (!q) return;
+    if (!q || q === this.inFlight) return;
     this.outbox = this.outbox.filter((x) => x.id !== id);
     this.publishOutbox();
     q.resolve({ ok: false, error: { code: "offline", message: "cancelled" } });
     this.store.toast("info", t("cmd.cancelled", { action: q.label }));
   }
 
-  private publishOutbox(): void {
-    this.store.update({
-      outbox: this.outbox.map((q) => ({ id: q.id, type: q.cmd.type, label: q.label, queuedAt: q.queuedAt })),
-    });
-  }
+  private inFlight: Queued | null = null;
+  private pumping = false;
 
-  private async flushOutbox(): Promise<void> {
-    while (this.outbox.length > 0 && this.joined && this.socket.connected) {
-      const q = this.outbox.shift()!;
-      this.publishOutbox();
-      if (Date.now() - q.queuedAt > OUTBOX_MAX_AGE_MS) {
-        this.store.toast("error", t("cmd.expired", { action: q.label }));
-        q.resolve({ ok: false, error: { code: "offline", message: "not sent: queued too long" } });
-        continue;
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.outbox.length > 0 && this.joined && this.socket.connected) {
+        const q = this.outbox[0];
+        if (q.attempts === 0 && Date.now() - q.queuedAt > OUTBOX_MAX_AGE_MS) {
+          this.finish(q, { ok: false, error: { code: "offline", message: "not sent: queued too long" } }, "expired");
+          continue;
+        }
+        this.inFlight = q;
+        const outcome = await this.attempt(q);
+        this.inFlight = null;
+        if (outcome === "wait") {
+          q.shown = true;
+          this.publishOutbox();
+          break; // sent again after the next join
+        }
+        if (outcome === "again") continue;
+        this.finish(q, outcome, null);
       }
-      q.resolve(await this.emit(q.cmd, q.label, q.quiet, true));
+    } finally {
+      this.pumping = false;
+      this.inFlight = null;
     }
   }
 
-  private async emit(cmd: Command, label: string, quiet: boolean, wasQueued = false): Promise<Ack> {
+  private async attempt(q: Queued): Promise<Ack | "again" | "wait"> {
+    q.attempts += 1;
     let ack: Ack;
     try {
-      ack = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck("command", cmd)) as Ack;
+      ack = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck("command", { ...q.cmd, cid: q.cid })) as Ack;
     } catch {
-      ack = this.socket.connected
-        ? { ok: false, error: { code: "timeout", message: "no answer from the server" } }
-        : { ok: false, error: { code: "lost", message: "the connection dropped before the server answered" } };
+      if (!this.socket.connected || !this.joined) return "wait";
+      if (q.attempts < MAX_ATTEMPTS) return "again";
+      return { ok: false, error: { code: "timeout", message: "no answer from the server" } };
     }
-    if (ack.ok) {
-      if (!quiet || wasQueued) this.store.toast("ok", t(wasQueued ? "cmd.sent_after_reconnect" : "cmd.done", { action: label }));
-    } else {
-      this.store.toast("error", `${label}: ${errorText(ack.error)}`);
+    if (!ack.ok && ack.error?.code === "unavailable" && q.attempts < MAX_ATTEMPTS) {
+      await new Promise((r) => setTimeout(r, 1500 * q.attempts));
+      return this.socket.connected && this.joined ? "again" : "wait";
     }
     return ack;
   }
+
+  private finish(q: Queued, ack: Ack, why: "expired" | null): void {
+    this.outbox = this.outbox.filter((x) => x !== q);
+    this.publishOutbox();
+    if (why === "expired") this.store.toast("error", t("cmd.expired", { action: q.label }));
+    else if (ack.ok) {
+      if (q.shown) this.store.toast("ok", t("cmd.sent_after_reconnect", { action: q.label }));
+      else if (!q.quiet) this.store.toast("ok", t("cmd.done", { action: q.label }));
+    } else {
+      this.store.toast("error", `${q.label}: ${errorText(ack.error)}`);
+    }
+    q.resolve(ack);
+  }
+
+  private publishOutbox(): void {
+    const waiting = this.outbox.filter((q) => q.shown);
+    this.store.update({ outbox: waiting.map((q) => ({ id: q.id, type: q.cmd.type, label: q.label, queuedAt: q.queuedAt })) });
+    try {
+      const kept = this.outbox.map((q) => ({ cid: q.cid, cmd: q.cmd, label: q.label, queuedAt: q.queuedAt }));
+      if (kept.length) sessionStorage.setItem(this.outboxKey, JSON.stringify(kept));
+      else sessionStorage.removeItem(this.outboxKey);
+    } catch {
+      /* storage full or unavailable: the outbox still lives in memory */
+    }
+  }
+
+  private get outboxKey(): string {
+    return `edlib:outbox:${location.pathname}`;
+  }
+
+  /** Commands left in the outbox by an earlier page load (e.g. a reload while offline): send them too. */
+  private restoreOutbox(): void {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(this.outboxKey) ?? "[]") as { cid: string; cmd: Command; label: string; queuedAt: number }[];
+      for (const k of kept) {
+        this.outbox.push({ id: ++this.ids, cid: k.cid, cmd: k.cmd, label: k.label, quiet: false, queuedAt: k.queuedAt, attempts: 0, shown: true, resolve: () => {} });
+      }
+    } catch {
+      /* ignore */
+    }
+    this.publishOutbox();
+  }
+}
+
+/** A client command id: unique per participant (the server keeps it with the events). */
+function newCid(): string {
+  const c: Crypto = crypto;
+  if (typeof c.randomUUID === "function") return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  c.getRandomValues(bytes); // randomUUID needs a secure context (https or localhost)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

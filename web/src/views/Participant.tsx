@@ -31,9 +31,9 @@ export function ParticipantView() {
       <OfflineBanner />
       <main id="main" class="layout-2">
         <div class="col-side">
-          <PresenceSwitch />
           {item ? <ItemCard item={item} open={false} /> : <NoItem />}
           <FloorPanel />
+          <PresenceSwitch />
         </div>
         <div class="col-main">
           {item && (

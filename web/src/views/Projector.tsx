@@ -1,5 +1,6 @@
 import { lazy, Suspense } from "preact/compat";
 import { ConnBadge, Countdown, LangSwitch } from "../components/common";
+import { excerpt } from "../components/arguments";
 import { FeedbackList, lastClosed } from "../components/delphi";
 import { MapLegend } from "../components/MapLegend";
 import { t } from "../i18n";
@@ -16,6 +17,10 @@ export function ProjectorView() {
   const map = item ? s.views.map?.data?.[item.id] : undefined;
   const published = (s.views.delphi?.data.surveys ?? []).filter((x) => x.published && (!item || x.item_id === item.id) && lastClosed(x) !== null);
   const cur = floor?.current;
+  const latest = (s.snap?.arguments ?? [])
+    .filter((a) => a.item_id === item?.id && a.status === "active")
+    .sort((a, b) => b.seq - a.seq)
+    .slice(0, 4);
   const upcoming = (floor?.queue ?? []).slice(0, 3);
   return (
     <div class="app projector-view" data-view="projector">
@@ -40,7 +45,7 @@ export function ProjectorView() {
           )}
         </section>
       </header>
-      <main class={`p-main ${published.length ? "with-results" : ""}`} id="main">
+      <main class={`p-main ${published.length ? "with-results" : "with-latest"}`} id="main">
         <section class="p-map" aria-labelledby="pmap-h">
           <h2 id="pmap-h" class="sr-only">
             {t("map.title")}
@@ -50,6 +55,22 @@ export function ProjectorView() {
           </Suspense>
           <MapLegend />
         </section>
+        {published.length === 0 && (
+          <section class="p-latest" aria-labelledby="plat-h" data-testid="projector-latest">
+            <h2 id="plat-h">{t("projector.latest")}</h2>
+            {latest.length === 0 && <p class="muted">{t("args.none")}</p>}
+            <ul class="plain">
+              {latest.map((a) => (
+                <li key={a.id} class={`p-arg stance-${a.stance}`}>
+                  <span class={`stance stance-${a.stance}`}>{t(`stance.${a.stance}`)}</span>{" "}
+                  <span class="muted">{t(`category.${a.category}`)}</span>
+                  <p>{excerpt(a.text, 180)}</p>
+                  <p class="muted small">{personWithGroup(s.snap, a.author)}</p>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
         {published.length > 0 && (
           <section class="p-results" aria-labelledby="pres-h" data-testid="projector-results">
             <h2 id="pres-h">{t("delphi.results_title")}</h2>

@@ -1,0 +1,261 @@
+"""Browser tests: the built web client in Debian's Chromium (Playwright, sync API) against real `edlib serve`.
+
+- The client is built once per session if web/dist is missing or older than its sources (`npm ci` first when
+  web/node_modules is missing). `make web` does the same.
+- Each test module starts its own server process with the demo meeting (`--demo`) on a free port and a
+  fresh SQLite file, and reads the printed join links.
+- Never `playwright install`: Chromium comes from apt (/usr/bin/chromium); without it the tests are skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("EDLIB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EDLIB = str(Path(sys.executable).with_name("edlib"))
+ADMIN = "web-test-admin-token"
+
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 1024, "height": 768}
+LAPTOP = {"width": 1280, "height": 800}
+PROJECTOR = {"width": 1920, "height": 1080}
+
+
+# --- building the client ---------------------------------------------------------------------------
+
+
+def _sources() -> list[Path]:
+    files = [p for p in (WEB / "src").rglob("*") if p.is_file()]
+    return files + [WEB / n for n in ("index.html", "vite.config.ts", "tsconfig.json", "package.json", "package-lock.json")]
+
+
+def _stale() -> bool:
+    index = WEB / "dist" / "index.html"
+    if not index.is_file():
+        return True
+    built = index.stat().st_mtime
+    return any(p.is_file() and p.stat().st_mtime > built for p in _sources())
+
+
+@pytest.fixture(scope="session")
+def web_dist() -> Path:
+    """web/dist, built if missing or stale."""
+    if _stale():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("npm is not installed and web/dist is missing or stale (run `make web`)")
+        if not (WEB / "node_modules" / ".package-lock.json").is_file():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True, timeout=300)
+        subprocess.run([npm, "run", "build"], cwd=WEB, check=True, timeout=300)
+    return WEB / "dist"
+
+
+# --- the server --------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+LINK = re.compile(r"^\s+(facilitator|councillor|secretary|observer|projector)\s+(.+?)\s+(http://\S+)\s*$")
+
+
+@dataclass
+class Demo:
+    """The demo meeting's join links, by role (see server/demo.py)."""
+
+    meeting_id: str = ""
+    facilitator: str = ""
+    councillors: list[tuple[str, str]] = field(default_factory=list)  # (name, link)
+    secretary: str = ""
+    observer: str = ""
+    projector: str = ""
+
+    def councillor(self, name: str) -> str:
+        return next(url for n, url in self.councillors if n == name)
+
+    @staticmethod
+    def token(url: str) -> str:
+        return url.split("#token=", 1)[1].split("&", 1)[0]
+
+
+class Server:
+    """One `edlib serve` process; it can be SIGKILLed and started again on the same port and database."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp, self.port, self.db = tmp, free_port(), tmp / "edlib.db"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = tmp / "server.log"
+        self.demo = Demo()
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def start(self, demo: bool = False, timeout: float = 30.0) -> None:
+        cmd = [EDLIB, "serve", "--db", str(self.db), "--port", str(self.port), "--log-format", "text",
+               "--admin-token", ADMIN, *(["--demo"] if demo else [])]
+        offset = self.log.stat().st_size if self.log.exists() else 0
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"edlib serve exited ({self.proc.returncode}):\n{self.log.read_text()[-3000:]}")
+            text = self.log.read_bytes()[offset:].decode(errors="replace")
+            if "edlib serving on" in text and self._listening():
+                if demo:
+                    self.demo = self._parse(text)
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"edlib serve did not start in {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def _listening(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    @staticmethod
+    def _parse(text: str) -> Demo:
+        demo = Demo()
+        for line in text.splitlines():
+            m = re.match(r"Demo meeting (\w+):", line)
+            if m:
+                demo.meeting_id = m.group(1)
+            m = LINK.match(line)
+            if not m:
+                continue
+            role, name, url = m.groups()
+            if role == "councillor":
+                demo.councillors.append((name, url))
+            else:
+                setattr(demo, role, url)
+        assert demo.facilitator and demo.projector and len(demo.councillors) >= 3, text
+        return demo
+
+    def kill(self) -> None:
+        """SIGKILL, as a power cut would."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture(scope="module")
+def server(web_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server with the demo meeting, for one test module (built client first: the server finds web/dist at start)."""
+    srv = Server(tmp_path_factory.mktemp("edlib"))
+    srv.start(demo=True)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def demo(server: Server) -> Demo:
+    return server.demo
+
+
+def send_commands(base_url: str, token: str, commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Run commands as a participant over a real Socket.IO connection (python-socketio), for test set-up."""
+    import socketio
+
+    async def run() -> list[dict[str, Any]]:
+        client = socketio.AsyncClient(reconnection=False)
+        await client.connect(base_url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+        try:
+            joined = await client.call("join", {}, timeout=10)
+            assert joined["ok"], joined
+            acks = []
+            for cmd in commands:
+                ack = await client.call("command", cmd, timeout=10)
+                assert ack["ok"], (cmd, ack)
+                acks.append(ack)
+            return acks
+        finally:
+            await client.disconnect()
+
+    return asyncio.run(run())
+
+
+# --- the browser -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (install Debian's `chromium`; never `playwright install`)")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+    pw.stop()
+
+
+@pytest.fixture
+def open_page(chromium: Any) -> Iterator[Callable[..., Any]]:
+    """open_page(url, viewport=LAPTOP, locale="en-GB") -> a page in its own context (own session storage)."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def open_(url: str, viewport: dict[str, int] = LAPTOP, locale: str = "en-GB") -> Any:
+        ctx = chromium.new_context(viewport=viewport, locale=locale)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("pageerror", lambda exc: errors.append(f"{url}: {exc}"))
+        page.goto(url)
+        # The token leaves the address bar at once; the app shows a view once the join is acknowledged.
+        page.locator("[data-view]").first.wait_for(timeout=15_000)
+        return page
+
+    yield open_
+    for ctx in contexts:
+        ctx.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def screenshot(page: Any, name: str, full_page: bool = False) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    return path
