@@ -7,6 +7,7 @@ The state is owned by one aggregate at a time: `evolve` updates it in place and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .cogmap.model import CollectiveMap
 from .phases import ItemPhase, MeetingPhase
@@ -190,8 +191,8 @@ class Delphi:
     # round -> participant -> statement -> rating / comment; never leaves the core unredacted
     answers: dict[int, dict[ParticipantId, dict[StatementId, int]]] = field(default_factory=dict)
     comments: dict[int, dict[ParticipantId, dict[StatementId, str]]] = field(default_factory=dict)
-    feedback: dict[int, dict[str, object]] = field(default_factory=dict)  # round -> published aggregate
-    results: dict[str, object] | None = None
+    feedback: dict[int, dict[str, Any]] = field(default_factory=dict)  # round -> published aggregate
+    results: dict[str, Any] | None = None
     published: bool = False
 
 

@@ -42,6 +42,13 @@ def items_view(s: MeetingState) -> list[dict[str, Any]]:
 
 
 def arguments_view(s: MeetingState, viewer: Participant | None) -> list[dict[str, Any]]:
+    """Arguments with rating counts and cross-group support (author and agreers, by group and side; bridge)."""
+    from .cogmap.analysis import argument_support
+    from .mapping import map_members
+
+    backers = {a.id: [a.author, *(p for p, v in s.ratings.get(a.id, {}).items() if v == 1)]
+               for a in s.arguments.values()}
+    support = argument_support(backers, map_members(s))
     out = []
     for a in s.arguments.values():
         ratings = s.ratings.get(a.id, {})
@@ -55,6 +62,7 @@ def arguments_view(s: MeetingState, viewer: Participant | None) -> list[dict[str
             "edited": bool(a.versions),
             "ratings": {"agree": values.count(1), "pass": values.count(0), "disagree": values.count(-1)},
             "my_rating": ratings.get(viewer.id) if viewer is not None else None,
+            "support": support[a.id].as_dict(),
         })
     return out
 
@@ -111,7 +119,7 @@ def floor_view(s: MeetingState, connected: frozenset[str] = frozenset()) -> dict
 
 def participation_view(s: MeetingState) -> dict[str, Any]:
     """Speaking time and activity per member, per group and side, and the Gini of speaking time."""
-    from .participation import gini
+    from .participation import gini, presence_shares, shares
 
     members = [p for p in s.participants.values() if p.group is not None]
     item = s.current_item
@@ -141,23 +149,13 @@ def participation_view(s: MeetingState) -> dict[str, Any]:
          "turns": turns.get(p.id, 0), **counts[p.id]}
         for p in members
     ]
-    total = sum(r["speaking_s"] for r in rows) or 0.0
-    seats = sum(g.seats for g in s.groups.values()) or 0
-
-    def share(key: str, value: str, weight_seats: int) -> dict[str, Any]:
-        spoken = sum(r["speaking_s"] for r in rows if r[key] == value)
-        return {"speaking_s": round(spoken, 1), "speaking_share": round(spoken / total, 4) if total else None,
-                "seat_share": round(weight_seats / seats, 4) if seats else None}
-
-    groups = {g.id: share("group", g.id, g.seats) for g in s.groups.values()}
-    sides = {side: share("side", side, sum(g.seats for g in s.groups.values() if str(g.side) == side))
-             for side in ("majority", "opposition")}
-    presence = {}
-    for where in ("room", "remote"):
-        spoken = sum(r["speaking_s"] for r in rows if r["presence"] == where)
-        presence[where] = {"speaking_s": round(spoken, 1), "members": sum(1 for r in rows if r["presence"] == where)}
+    split = shares(time_all, {p.id: (p.group or "", p.side) for p in members},
+                   {g.id: g.seats for g in s.groups.values()}, {g.id: g.side for g in s.groups.values()})
+    presence = presence_shares({p.id: time_all.get(p.id, 0.0) for p in members}, s.presence)
+    for where, entry in presence.items():
+        entry["members"] = sum(1 for r in rows if (r["presence"] or "unknown") == where)
     return {
-        "item_id": item, "members": rows, "groups": groups, "sides": sides, "presence": presence,
+        "item_id": item, "members": rows, "groups": split["groups"], "sides": split["sides"], "presence": presence,
         "gini": gini([r["speaking_s"] for r in rows]),
         "gini_item": gini([r["speaking_item_s"] for r in rows]) if item else None,
         "not_heard": [r["participant_id"] for r in rows if item and r["participant_id"] not in heard],
@@ -175,6 +173,8 @@ def delphi_view(s: MeetingState, viewer: Participant | None) -> dict[str, Any]:
 
 
 def _delphi_entry(s: MeetingState, d: Delphi, viewer: Participant | None) -> dict[str, Any]:
+    from .delphi.stats import outside_iqr
+
     answered = d.answers.get(d.round, {})
     entry: dict[str, Any] = {
         "id": d.id, "item_id": d.item_id, "dimension": str(d.dimension), "realtime": d.realtime,
@@ -196,6 +196,9 @@ def _delphi_entry(s: MeetingState, d: Delphi, viewer: Participant | None) -> dic
         entry["not_answered"] = [pid for pid in eligible if pid not in answered] if d.round else eligible
     if viewer is not None:
         entry["mine"] = {str(r): dict(a[viewer.id]) for r, a in d.answers.items() if viewer.id in a}
+        first, feedback = entry["mine"].get("1", {}), d.feedback.get(1, {})
+        entry["mine_outside_iqr"] = {sid: outside_iqr(r, feedback[sid]) for sid, r in first.items()
+                                     if sid in feedback and feedback[sid].get("n")}
         entry["my_comments"] = {str(r): dict(c[viewer.id]) for r, c in d.comments.items() if viewer.id in c}
     return entry
 

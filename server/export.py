@@ -2,6 +2,7 @@
 
     ?what=map&format=graphml|json|csv     the collective map of an item (csv: the FCMapper / Mental Modeler matrix)
     ?what=arguments&format=csv|json       arguments with their rating counts
+    ?what=ratings&format=csv              every rating: argument, author and rater under pseudonyms, value
     ?what=delphi&format=json|csv          published feedback and results of the item's surveys (aggregates only)
     ?what=learning&format=json|csv        the learning report of a closed item, under pseudonyms (csv: per member)
     ?what=learning-delphi&format=csv      its Delphi rows: per member and statement, r1, r2, revision, movement
@@ -74,6 +75,7 @@ def render(s: MeetingState, log: Sequence[Recorded], viewer: Participant, key: s
         ("map", "csv"): lambda: _map(s, _item(s, item_id), "csv"),
         ("arguments", "csv"): lambda: _arguments_csv(s),
         ("arguments", "json"): lambda: (_json(arguments_view(s, viewer)), "application/json", f"{s.id}-arguments.json"),
+        ("ratings", "csv"): lambda: _ratings_csv(s, key),
         ("delphi", "json"): lambda: (_json(_delphi(s)), "application/json", f"{s.id}-delphi.json"),
         ("delphi", "csv"): lambda: _delphi_csv(s),
         ("learning", "json"): lambda: _learning(s, _item(s, item_id), key, "json"),
@@ -122,6 +124,14 @@ def _arguments_csv(s: MeetingState) -> Body:
     header = ["argument_id", "item_id", "author", "stance", "category", "reply_to", "relation", "status",
               "created_at", "agree", "pass", "disagree", "text"]
     return _csv(header, rows), "text/csv", f"{s.id}-arguments.csv"
+
+
+def _ratings_csv(s: MeetingState, key: str) -> Body:
+    name = pseudonymiser(key, s)
+    rows = [[a.id, a.item_id, name(a.author), a.stance, a.category, name(rater), value]
+            for a in s.arguments.values() for rater, value in sorted(s.ratings.get(a.id, {}).items())]
+    header = ["argument_id", "item_id", "author", "stance", "category", "rater", "value"]
+    return _csv(header, rows), "text/csv", f"{s.id}-ratings.csv"
 
 
 def _delphi(s: MeetingState) -> list[dict[str, Any]]:

@@ -127,3 +127,15 @@ async def test_what_if_scenario(make_meeting: Any, clients: Any, server: Any) ->
         bad = await http.get(str(server.make_url(f"/api/meetings/{m['id']}/scenario?item_id=i1&clamp=verkeer:9")),
                              headers={"Authorization": f"Bearer {m['t']['Luc Peeters']}"})
         assert bad.status == 400
+
+
+async def test_ratings_export_is_pseudonymous(make_meeting: Any, clients: Any, server: Any) -> None:
+    m = await meeting_with_links(make_meeting, clients)
+    ack = await m["sofie"].command(type="argument.add", item_id="i1", text="Veiliger", stance="pro", category="effect")
+    await m["luc"].command(type="argument.rate", argument_id=f"A{ack['seq']}", value=-1)
+    status, body = await export(server, m["id"], m["t"]["Thomas Leclercq"], "what=ratings&format=csv")
+    assert status == 200
+    [row] = list(csv.DictReader(io.StringIO(body)))
+    assert row["argument_id"] == f"A{ack['seq']}" and row["value"] == "-1"
+    assert row["author"].startswith("r-") and row["rater"].startswith("r-") and row["author"] != row["rater"]
+    assert "p2" not in body and "Sofie" not in body
