@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,9 @@ def send_commands(base_url: str, token: str, commands: list[dict[str, Any]]) -> 
         finally:
             await client.disconnect()
 
-    return asyncio.run(run())
+    # Playwright's sync API keeps an event loop running in this thread: run the client in its own thread.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result(timeout=60)
 
 
 # --- the browser -------------------------------------------------------------------------------------

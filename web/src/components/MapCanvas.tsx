@@ -190,10 +190,11 @@ export default function MapCanvas(props: { map: ItemMap | undefined; maxZoom?: n
       minZoom: 0.2,
       maxZoom: 3,
     });
-    const onResize = () => fit();
-    window.addEventListener("resize", onResize);
+    // The container changes size when the layout around it does (e.g. results appear beside the map).
+    const observer = new ResizeObserver(() => fit());
+    observer.observe(ref.current);
     return () => {
-      window.removeEventListener("resize", onResize);
+      observer.disconnect();
       cy.current?.destroy();
       cy.current = null;
     };
@@ -203,7 +204,7 @@ export default function MapCanvas(props: { map: ItemMap | undefined; maxZoom?: n
     if (!c || c.elements().length === 0) return;
     c.resize();
     c.fit(undefined, 70);
-    const max = props.maxZoom ?? 1.4;
+    const max = props.maxZoom ?? 1.2;
     if (c.zoom() > max) {
       c.zoom(max);
       c.center();

@@ -97,7 +97,7 @@ function ArgumentCard(props: { a: Argument; all: Argument[]; moderate: boolean; 
       {a.status === "withdrawn" && <p class="muted small">{t("args.withdrawn")}</p>}
       {active && (
         <div class="arg-actions">
-          {!props.readOnly && can(s, "argument.rate") && !own ? (
+          {!props.readOnly && !props.moderate && can(s, "argument.rate") && !own ? (
             <RateButtons a={a} enabled={true} />
           ) : (
             <p class="counts muted small">

@@ -70,13 +70,13 @@ export function LangSwitch() {
           type="button"
           lang={l}
           aria-pressed={lang() === l}
-          aria-label={LANG_NAMES[l]}
           onClick={() => {
             setLang(l);
             store.update({ lang: l });
           }}
         >
           {l.toUpperCase()}
+          <span class="sr-only"> {LANG_NAMES[l]}</span>
         </button>
       ))}
     </div>

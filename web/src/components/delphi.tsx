@@ -76,7 +76,7 @@ export function StatementFeedback(props: { summary: StatementSummary | undefined
           {outside && <strong> — {t("delphi.outside_iqr")}</strong>}
         </p>
       )}
-      {sm.rationales && sm.rationales.length > 0 && (
+      {sm.rationales && sm.rationales.length > 0 && !props.big && (
         <details class="rationales">
           <summary>{t("delphi.rationales", { n: sm.rationales.length })}</summary>
           <ul>

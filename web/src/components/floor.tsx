@@ -29,6 +29,7 @@ export function FloorPanel() {
           ) : pos >= 0 ? (
             <p data-testid="my-position">
               {t("floor.your_position", { n: pos + 1, total: floor?.queue.length ?? 0 })}{" "}
+              {floor?.next?.participant_id === me && <strong>{t("floor.you_are_next")} </strong>}
               <span class="tag">{t(`floor.kind.${floor!.queue[pos].kind}`)}</span>
             </p>
           ) : floor?.closed ? (

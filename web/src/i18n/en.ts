@@ -170,6 +170,7 @@ export const en = {
   "floor.paused": "paused",
   "floor.you_have_floor": "You have the floor.",
   "floor.your_position": "You are number {n} of {total} on the list.",
+  "floor.you_are_next": "You speak next.",
   "floor.list_closed": "The list of speakers is closed (points of order are still possible).",
   "floor.list_closed_short": "closed",
   "floor.withdraw": "Lower my hand",

@@ -171,6 +171,7 @@ export const fr: Catalog = {
   "floor.paused": "en pause",
   "floor.you_have_floor": "Vous avez la parole.",
   "floor.your_position": "Vous êtes n° {n} sur {total} dans la liste.",
+  "floor.you_are_next": "Vous aurez la parole juste après.",
   "floor.list_closed": "La liste des orateurs est close (les motions d’ordre restent possibles).",
   "floor.list_closed_short": "close",
   "floor.withdraw": "Baisser la main",

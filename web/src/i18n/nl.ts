@@ -171,6 +171,7 @@ export const nl: Catalog = {
   "floor.paused": "gepauzeerd",
   "floor.you_have_floor": "Je hebt het woord.",
   "floor.your_position": "Je staat {n}e van {total} op de sprekerslijst.",
+  "floor.you_are_next": "Jij krijgt straks het woord.",
   "floor.list_closed": "De sprekerslijst is gesloten (een punt van orde kan nog).",
   "floor.list_closed_short": "gesloten",
   "floor.withdraw": "Hand laten zakken",

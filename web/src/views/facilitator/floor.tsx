@@ -67,7 +67,7 @@ function QueueList(props: { floor: FloorView }) {
                 {q.kind !== "speak" && <span class="tag warn">{t(`floor.kind.${q.kind}`)}</span>}
                 {q.added_by && <span class="tag">{t("floor.in_chamber")}</span>}
                 {!q.connected && <span class="tag">{t("floor.disconnected")}</span>}
-                <span class="muted small">{t("floor.spoken", { time: duration(q.spoken_s) })}</span>
+                {q.spoken_s > 0 && <span class="muted small">{t("floor.spoken", { time: duration(q.spoken_s) })}</span>}
               </span>
             </span>
             <span class="qbtns">
