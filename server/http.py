@@ -15,7 +15,9 @@ from edlib.types import Role
 from edlib.views import snapshot
 
 from . import auth
+from .hub import Unavailable
 from .keys import CONFIG, HUB, METRICS
+from .store.base import StoreUnavailable
 
 MAX_BODY = 1_000_000
 
@@ -71,7 +73,10 @@ async def _viewer(request: web.Request) -> tuple[Any, Any]:
     if not token:
         raise web.HTTPUnauthorized(text=json.dumps({"error": {"code": "unauthorized", "message": "token required"}}),
                                    content_type="application/json")
-    found = await hub.store.find_token(auth.digest(token))
+    try:
+        found = await hub.store.find_token(auth.digest(token))
+    except StoreUnavailable:
+        raise Unavailable("storage is unreachable; try again shortly") from None
     if found is None or found[0] != request.match_info["meeting_id"]:
         raise web.HTTPUnauthorized(text=json.dumps({"error": {"code": "unauthorized",
                                                               "message": "unknown token for this meeting"}}),
