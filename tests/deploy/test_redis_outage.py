@@ -114,6 +114,10 @@ async def test_redis_stopped_then_back_on_the_same_port(own_redis: RedisProcess,
     for server in (a, b):
         status, body = await health(server.url)
         assert status == 503 and body["store"] == "unreachable", body
+    async with aiohttp.ClientSession() as session:  # the REST API says the same
+        snap = await session.get(f"{a.url}/api/meetings/{room['meeting']}",
+                                 headers={"Authorization": f"Bearer {room['tokens']['Secretaris']}"})
+        assert snap.status == 503 and (await snap.json())["error"]["code"] == "unavailable"
     assert await refused_connect(a.url, room["tokens"]["Secretaris"]) == {
         "code": "unavailable", "message": "storage is unreachable; try again shortly"}
     # A member leaves: A pushes a floor view. Its publish to the other processes fails and is logged
