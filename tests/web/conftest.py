@@ -52,7 +52,8 @@ PROJECTOR = {"width": 1920, "height": 1080}
 
 def _sources() -> list[Path]:
     files = [p for p in (WEB / "src").rglob("*") if p.is_file()]
-    return files + [WEB / n for n in ("index.html", "vite.config.ts", "tsconfig.json", "package.json", "package-lock.json")]
+    top = ("index.html", "vite.config.ts", "tsconfig.json", "package.json", "package-lock.json")
+    return files + [WEB / n for n in top]
 
 
 def _stale() -> bool:
@@ -234,25 +235,30 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def open_page(chromium: Any) -> Iterator[Callable[..., Any]]:
-    """open_page(url, viewport=LAPTOP, locale="en-GB") -> a page in its own context (own session storage)."""
+    """open_page(url, viewport=LAPTOP, locale="en-GB") -> a new tab, signed in with the link's token.
+
+    Tabs of one test share a browser context per locale (cheaper than a context each); each tab still has its
+    own session storage, which is where the client keeps its token, so every tab is its own participant.
+    """
     from playwright.sync_api import expect
 
     expect.set_options(timeout=15_000)
-    contexts: list[Any] = []
+    contexts: dict[str, Any] = {}
     errors: list[str] = []
 
     def open_(url: str, viewport: dict[str, int] = LAPTOP, locale: str = "en-GB") -> Any:
-        ctx = chromium.new_context(viewport=viewport, locale=locale)
-        contexts.append(ctx)
-        page = ctx.new_page()
+        if locale not in contexts:
+            contexts[locale] = chromium.new_context(viewport=LAPTOP, locale=locale)
+        page = contexts[locale].new_page()
+        page.set_viewport_size(viewport)
         page.on("pageerror", lambda exc: errors.append(f"{url}: {exc}"))
-        page.goto(url)
-        # The token leaves the address bar at once; the app shows a view once the join is acknowledged.
+        page.goto(url, wait_until="commit")
+        # The app shows a view once its join is acknowledged.
         page.locator("[data-view]").first.wait_for(timeout=15_000)
         return page
 
     yield open_
-    for ctx in contexts:
+    for ctx in contexts.values():
         ctx.close()
     assert not errors, f"uncaught errors in the page: {errors}"
 

@@ -1,4 +1,4 @@
-"""What people see during a live meeting: arguments, links and the floor across participant, facilitator and projector."""
+"""A live meeting as people see it: arguments, links, moderation and the floor on phones, tablet and projector."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import LAPTOP, PHONE, PROJECTOR, TABLET, Demo, screenshot
+from tests.web.conftest import LAPTOP, PHONE, PROJECTOR, TABLET, Demo
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,8 @@ def test_argument_and_link_reach_facilitator_and_projector(demo: Demo, open_page
     sofie.get_by_role("button", name="Add the link").click()
     expect(sofie.get_by_text("Add a causal link: done")).to_be_visible()
     expect(projector.get_by_test_id("map-text")).to_contain_text("proefperiode decreases livraisons")
-    expect(projector.get_by_test_id("map-canvas")).to_have_attribute("aria-label", re.compile(r"5 concepts and 4 links"))
+    canvas = projector.get_by_test_id("map-canvas")
+    expect(canvas).to_have_attribute("aria-label", re.compile(r"5 concepts and 4 links"))
 
     # Another councillor rates it; the count changes for everyone.
     luc = open_page(demo.councillor("Luc Peeters"), PHONE)
@@ -87,3 +88,38 @@ def test_floor_granted_participant_sees_countdown(demo: Demo, open_page: Any) ->
     expect(mehdi.get_by_text("paused")).to_be_hidden()
     fac.get_by_role("button", name="End turn").click()
     expect(mehdi.get_by_test_id("speaker")).to_contain_text("Nobody has the floor.")
+
+
+def test_moderation_hide_rename_merge(demo: Demo, open_page: Any) -> None:
+    fac = open_page(demo.facilitator, TABLET)
+    nathalie = open_page(demo.councillor("Nathalie Vermeulen"), PHONE)
+    projector = open_page(demo.projector, PROJECTOR)
+    luc_text = "Les commerçants de la rue craignent de perdre leurs livraisons du matin."
+
+    card = fac.locator("[data-testid=argument]", has_text=luc_text)
+    card.get_by_role("button", name="Hide").click()
+    card.get_by_label("Reason for hiding").fill("Doublon van een eerder argument")
+    card.get_by_role("button", name="Hide").click()
+    expect(card).to_contain_text("Hidden by the facilitator — Doublon van een eerder argument")
+    expect(nathalie.get_by_text("Hidden by the facilitator — Doublon van een eerder argument")).to_be_visible()
+    expect(nathalie.get_by_text(luc_text)).to_have_count(0)  # members never receive a hidden text
+
+    # A synonym typed by a member is merged into the existing concept; labels can be renamed.
+    nathalie.get_by_role("tab", name="Causal links").click()
+    nathalie.get_by_label("Cause").fill("Schoolstraat")
+    nathalie.get_by_label("Effect").fill("sécurité des enfants")
+    nathalie.get_by_role("button", name="Add the link").click()
+    expect(projector.get_by_test_id("map-text")).to_contain_text("Schoolstraat increases sécurité des enfants")
+
+    fac.get_by_role("tab", name="Map & concepts").click()
+    fac.get_by_label("Merge", exact=True).select_option(label="Schoolstraat")
+    fac.get_by_label("into").select_option(label="rue scolaire")
+    fac.get_by_role("button", name="Merge", exact=True).click()
+    expect(projector.get_by_test_id("map-text")).not_to_contain_text("Schoolstraat")
+    expect(projector.get_by_test_id("map-text")).to_contain_text("rue scolaire increases sécurité des enfants")
+    expect(nathalie.get_by_text("“rue scolaire” increases “sécurité des enfants” (moderate)")).to_be_visible()
+
+    fac.get_by_label("Concept", exact=True).select_option(label="livraisons")
+    fac.get_by_label("New name").fill("livraisons / leveringen")
+    fac.get_by_role("button", name="Rename").click()
+    expect(projector.get_by_test_id("map-text")).to_contain_text("rue scolaire decreases livraisons / leveringen")

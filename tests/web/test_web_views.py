@@ -67,10 +67,11 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => {
-            const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-                                               resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                           nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+            const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
         }"""
     )
     return [v for v in result if v["impact"] in ("serious", "critical")]
@@ -122,8 +123,9 @@ def test_facilitator_tablet(busy: Demo, open_page: Any) -> None:
     fac.get_by_role("button", name="Add to the list").click()
     expect(queue.filter(has_text="Nathalie Vermeulen")).to_contain_text("in the chamber")
 
-    for tab, shot in (("Map & concepts", None), ("Questionnaire", None), ("Participation", "facilitator-tablet-participation"),
-                      ("Agenda", "facilitator-tablet-agenda")):
+    tabs = (("Map & concepts", None), ("Questionnaire", None),
+            ("Participation", "facilitator-tablet-participation"), ("Agenda", "facilitator-tablet-agenda"))
+    for tab, shot in tabs:
         fac.get_by_role("tab", name=re.compile(f"^{re.escape(tab)}")).click()
         if tab == "Participation":
             expect(fac.get_by_test_id("not-heard")).to_contain_text("Sofie Janssens")
@@ -173,6 +175,14 @@ def test_observer_public_and_closed(server: Server, busy: Demo, open_page: Any) 
     expect(closed.locator("[data-testid=argument]")).to_have_count(0)
     screenshot(closed, "observer-closed")
     assert_accessible(closed, "observer (closed meeting)")
+
+    # Once the facilitator publishes the results, the same page shows them (no reload).
+    token = {p["role"]: p["token"] for p in created["participants"]}
+    send_commands(server.url, token["councillor"], [
+        {"type": "decision.vote", "item_id": created["items"][0]["item_id"], "choice": "yes", "kind": "indicative"}])
+    send_commands(server.url, token["facilitator"], [{"type": "meeting.publish_results"}])
+    expect(closed.get_by_test_id("closed-notice")).to_contain_text("has published its results")
+    expect(closed.get_by_test_id("published-results")).to_contain_text("Indicative vote: Yes 1 · No 0 · Abstain 0")
 
 
 def test_language_switch_and_keyboard(busy: Demo, open_page: Any) -> None:

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { CATEGORIES, LIMITS, RELATIONS, STANCES } from "../generated/protocol";
 import { t } from "../i18n";
 import { can, useApp } from "../lib/app";
-import { personWithGroup } from "../lib/format";
+import { personWithGroup, timeOfDay } from "../lib/format";
 import type { Argument, Category, Item, Relation, Stance } from "../lib/types";
 
 export function excerpt(text: string | null, n = 70): string {
@@ -75,6 +75,9 @@ function ArgumentCard(props: { a: Argument; all: Argument[]; moderate: boolean; 
       <div class="arg-meta">
         <span class={`stance stance-${a.stance}`}>{t(`stance.${a.stance}`)}</span>
         <span class="author">{personWithGroup(s.snap, a.author)}</span>
+        <time class="muted small" dateTime={a.created_at}>
+          {timeOfDay(a.created_at)}
+        </time>
         {a.edited && <span class="muted small">{t("args.edited")}</span>}
       </div>
       {parent && a.relation && (

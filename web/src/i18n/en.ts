@@ -330,6 +330,7 @@ export const en = {
   "map.legend_potent": "potent option",
   "map.legend_central": "most central",
 
+  "projector.fullscreen": "Full screen",
   "projector.latest": "Latest arguments",
 
   "observer.closed_title": "This meeting is closed to the public",

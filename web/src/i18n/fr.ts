@@ -331,6 +331,7 @@ export const fr: Catalog = {
   "map.legend_potent": "option puissante",
   "map.legend_central": "le plus central",
 
+  "projector.fullscreen": "Plein écran",
   "projector.latest": "Derniers arguments",
 
   "observer.closed_title": "Cette réunion se tient à huis clos",

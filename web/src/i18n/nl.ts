@@ -331,6 +331,7 @@ export const nl: Catalog = {
   "map.legend_potent": "krachtige optie",
   "map.legend_central": "meest centraal",
 
+  "projector.fullscreen": "Volledig scherm",
   "projector.latest": "Laatste argumenten",
 
   "observer.closed_title": "Deze vergadering is niet openbaar",

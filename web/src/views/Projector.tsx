@@ -89,6 +89,14 @@ export function ProjectorView() {
           <span />
         )}
         <div class="p-tools">
+          {document.fullscreenEnabled && (
+            <button
+              type="button"
+              onClick={() => (document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen()).catch(() => {})}
+            >
+              {t("projector.fullscreen")}
+            </button>
+          )}
           <ConnBadge />
           <LangSwitch />
         </div>

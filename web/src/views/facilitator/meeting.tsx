@@ -1,4 +1,4 @@
-import { ITEM_TRANSITIONS } from "../../generated/protocol";
+import { ITEM_PHASES, ITEM_TRANSITIONS } from "../../generated/protocol";
 import { t } from "../../i18n";
 import { useApp } from "../../lib/app";
 import type { Item, ItemPhase } from "../../lib/types";
@@ -6,7 +6,9 @@ import type { Item, ItemPhase } from "../../lib/types";
 function ItemRow(props: { item: Item; current: boolean }) {
   const { conn } = useApp();
   const { item } = props;
-  const next = ITEM_TRANSITIONS[item.phase] as readonly ItemPhase[];
+  // Allowed moves from the generated transition table, in the phases' own order.
+  const allowed = ITEM_TRANSITIONS[item.phase] as readonly ItemPhase[];
+  const next = ITEM_PHASES.filter((p) => allowed.includes(p));
   return (
     <li class={`item-row ${props.current ? "current" : ""}`} data-testid="item-row">
       <div class="item-row-head">
@@ -20,6 +22,7 @@ function ItemRow(props: { item: Item; current: boolean }) {
           <button
             type="button"
             key={phase}
+            class={phase === "closed" ? "danger" : ""}
             onClick={() => void conn.send({ type: "item.set_phase", item_id: item.id, phase }, t("action.phase", { phase: t(`item.phase.${phase}`) }))}
           >
             {t("item.to_phase", { phase: t(`item.phase.${phase}`) })}
