@@ -76,6 +76,7 @@ export class Connection {
   private joining = false;
   private joined = false;
   private ledger = new Ledger();
+  private again: "full" | "since" | null = null;
   private resyncTimer: ReturnType<typeof setTimeout> | null = null;
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -119,6 +120,7 @@ export class Connection {
   private onDisconnect(reason: string): void {
     this.joined = false;
     this.joining = false;
+    this.again = null; // the next connection joins anyway
     // Anything Socket.IO buffered for the dead connection would reach the next one before `join`: drop it.
     (this.socket as unknown as { sendBuffer: unknown[] }).sendBuffer = [];
     this.store.update({ conn: this.store.state.conn === "refused" ? "refused" : "offline" });
@@ -146,7 +148,11 @@ export class Connection {
   }
 
   private async join(full: boolean): Promise<void> {
-    if (this.joining) return;
+    if (this.joining) {
+      // Asked again while a join is under way (a gap, a resync): run once more when it completes.
+      this.again = this.again === "full" || full ? "full" : "since";
+      return;
+    }
     this.joining = true;
     const since = !full && this.lastSeq >= 0 ? this.lastSeq : undefined;
     const t0 = Date.now();
@@ -187,6 +193,9 @@ export class Connection {
     this.drain();
     if (resync) this.scheduleResync();
     void this.pump();
+    const again = this.again;
+    this.again = null;
+    if (again) void this.join(again === "full");
   }
 
   // --- events and views ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import { ParticipationPanel } from "./facilitator/participation";
 export function FacilitatorView() {
   const { s } = useApp();
   const item = currentItem(s);
-  const [tab, setTab] = useState("arguments");
+  const [tab, setTab] = useState(item ? "arguments" : "meeting"); // before any item is open: the agenda
   const args = (s.snap?.arguments ?? []).filter((a) => a.item_id === item?.id && a.status === "active").length;
   const openSurveys = (s.views.delphi?.data.surveys ?? []).filter((x) => x.item_id === item?.id && x.open).length;
   const notHeard = s.views.participation?.data.not_heard.length ?? 0;
