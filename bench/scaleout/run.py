@@ -276,6 +276,8 @@ async def write(urls: list[str], tokens: list[str], rate: float, seconds: float)
     total = max(1, round(rate * seconds))
     acked: dict[int, int] = {}
     refused: dict[str, int] = {}
+    sent_ns: dict[int, int] = {}
+    ack_ms: dict[int, float] = {}
     async with aiohttp.ClientSession() as session:
         conns = [await Conn.open(session, urls[k % len(urls)], t) for k, t in enumerate(tokens)]
         try:
@@ -296,6 +298,7 @@ async def write(urls: list[str], tokens: list[str], rate: float, seconds: float)
                     if ack is None or ack[0] not in pending[k]:
                         continue
                     index = pending[k].pop(ack[0])
+                    ack_ms[index] = (time.time_ns() - sent_ns[index]) / 1e6
                     if isinstance(ack[1], dict) and ack[1].get("ok"):
                         acked[index] = ack[1]["seq"]
                     else:
@@ -314,7 +317,8 @@ async def write(urls: list[str], tokens: list[str], rate: float, seconds: float)
                         await asyncio.sleep(delay)
                     aid, text = conns[k].frame("command", dict(COMMAND, text=f"{MARK}{i} @NS@"))
                     pending[k][aid] = i
-                    await conns[k].ws.send_str(text.replace("@NS@", str(time.time_ns())))
+                    sent_ns[i] = time.time_ns()
+                    await conns[k].ws.send_str(text.replace("@NS@", str(sent_ns[i])))
 
             await asyncio.gather(*(send(k) for k in range(len(conns))))
             deadline = time.monotonic() + 20
@@ -325,7 +329,8 @@ async def write(urls: list[str], tokens: list[str], rate: float, seconds: float)
             await asyncio.gather(*pumps, return_exceptions=True)
         finally:
             await asyncio.gather(*(asyncio.wait_for(c.close(), 3) for c in conns), return_exceptions=True)
-    return {"acked": acked, "refused": refused, "total": total, "first_ns": first_ns,
+    return {"acked": acked, "ack_ms": sorted(ack_ms[i] for i in acked), "refused": refused, "total": total,
+            "first_ns": first_ns,
             "unacked": sum(len(p) for p in pending)}
 
 
@@ -420,6 +425,7 @@ def summarize(name: str, n_proc: int, use_redis: bool, connected: int, readies: 
         "wrong_seq": wrong_seq, "unacked_delivered": unacked_seen,
         "deliveries_per_s": received / span if span > 0 else 0.0,
         "p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99), "max_ms": lat[-1] if lat else None,
+        "ack_p50_ms": pct(wrote["ack_ms"], 50), "ack_p99_ms": pct(wrote["ack_ms"], 99),
         "server_cpu_pct": [round(100 * c / wall) for c in cpu],
         "client_cpu_pct": [r.get("cpu_pct") for r in results],
         "worker_errors": [r["error"] for r in results if "error" in r],
@@ -436,6 +442,7 @@ def fmt(x: float | None, nd: int = 1) -> str:
 def report(rows: list[dict[str, Any]]) -> str:
     base = next((r for r in rows if r["config"] == "sqlite-1"), rows[0] if rows else None)
     head = ("| configuration | processes | delivered / expected | dupes | deliveries/s | p50 ms | p99 ms | max ms "
+            "| ack p50 / p99 ms "
             "| server CPU % (each process) | client CPU % | deliveries/s vs baseline | p99 vs baseline |")
     lines = [head, "|" + "|".join("---" for _ in head.split("|")[1:-1]) + "|"]
     for r in rows:
@@ -445,6 +452,7 @@ def report(rows: list[dict[str, Any]]) -> str:
             f"{r['processes']} process{'es' if r['processes'] > 1 else ''}, Redis"
         lines.append(f"| {label} | {r['processes']} | {r['received']} / {r['expected']} | {r['duplicates']} "
                      f"| {r['deliveries_per_s']:.0f} | {fmt(r['p50_ms'])} | {fmt(r['p99_ms'])} | {fmt(r['max_ms'])} "
+                     f"| {fmt(r['ack_p50_ms'])} / {fmt(r['ack_p99_ms'])} "
                      f"| {' / '.join(str(c) for c in r['server_cpu_pct'])} "
                      f"| {' / '.join(str(c) for c in r['client_cpu_pct'])} | {fmt(d_ratio, 2)} | {fmt(p_ratio, 2)} |")
     return "\n".join(lines)
@@ -520,8 +528,9 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     print("\ndeliveries/s = events received by all observers / (last receive - first send); latency = receive -")
-    print("send on one clock; server CPU = each edlib process's busy share of one core over the window;")
-    print("client CPU = each observer process's busy share while listening.\n")
+    print("send on one clock (it includes the durable write); ack = the writer's command round trip; server CPU =")
+    print("each edlib process's busy share of one core over the window; client CPU = each observer process's busy")
+    print("share while listening.\n")
     print(report(rows))
     issues = problems(rows)
     print("\n" + ("\n".join("NOTE " + i for i in issues) if issues else
