@@ -219,3 +219,12 @@ def test_screenshots_exist() -> None:
     shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
     for name in ("participant-phone", "facilitator-tablet", "projector", "observer"):
         assert (shots / f"{name}.png").is_file(), name
+
+
+def test_links_without_a_valid_token(server: Server, open_page: Any) -> None:
+    page = open_page(f"{server.url}/", PHONE)
+    expect(page.get_by_test_id("landing")).to_contain_text("Open your personal link")
+    page = open_page(f"{server.url}/m/unknown#token=not-a-real-token", PHONE)
+    expect(page.get_by_test_id("refused")).to_contain_text("This link does not give access")
+    assert "token" not in page.url
+    assert_accessible(page, "refused link")

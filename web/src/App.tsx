@@ -7,9 +7,10 @@ import { ObserverView } from "./views/Observer";
 import { ParticipantView } from "./views/Participant";
 import { ProjectorView } from "./views/Projector";
 
-function Plain(props: { title: string; body: string; testid: string }) {
+function Plain(props: { title: string; body: string; testid: string; final?: boolean }) {
+  // data-view marks a page that is done loading (the tests wait for it); "loading" is not.
   return (
-    <div class="app plain-page">
+    <div class="app plain-page" data-view={props.final ? props.testid : undefined}>
       <header class="top">
         <div class="brand">
           <h1 class="meeting-title">edlib</h1>
@@ -39,8 +40,8 @@ export function App(props: { ctx: Omit<AppContext, "s">; view: string | null }) 
     document.title = [item?.title, s.snap?.meeting.title, "edlib"].filter(Boolean).join(" — ");
   });
   let body;
-  if (s.conn === "no_token") body = <Plain title={t("landing.title")} body={t("landing.body")} testid="landing" />;
-  else if (s.conn === "refused") body = <Plain title={t("refused.title")} body={t("refused.body")} testid="refused" />;
+  if (s.conn === "no_token") body = <Plain title={t("landing.title")} body={t("landing.body")} testid="landing" final />;
+  else if (s.conn === "refused") body = <Plain title={t("refused.title")} body={t("refused.body")} testid="refused" final />;
   else if (!s.snap || !s.you) body = <Plain title={t("conn.connecting")} body={t("loading.body")} testid="loading" />;
   else if (props.view === "projector") body = <ProjectorView />;
   else if (s.you.role === "observer") body = <ObserverView />;

@@ -99,6 +99,16 @@ export class Connection {
       reconnectionDelayMax: 2000,
       randomizationFactor: 0.3,
       timeout: 6000,
+      autoConnect: false,
+    });
+    // The server refuses a connection with data {code, message} (protocol.md); the JavaScript client only
+    // passes on `data.data`, so read the code from the raw CONNECT_ERROR packet (type 4). Registered before
+    // connecting, this listener runs before the socket's own, i.e. before `connect_error`.
+    this.socket.io.on("packet", (packet: { type: number; nsp?: string; data?: unknown }) => {
+      const data = packet.data as Partial<WireError> | undefined;
+      if (packet.type === 4 && data && typeof data.code === "string") {
+        this.refusal = { code: data.code, message: String(data.message ?? "") };
+      }
     });
     this.socket.on("connect", () => void this.join(false));
     this.socket.on("disconnect", (reason) => this.onDisconnect(String(reason)));
@@ -106,9 +116,13 @@ export class Connection {
     this.socket.on("event", (ev: Envelope) => this.onEvent(ev));
     this.socket.on("view", (v: ViewMsg) => this.onView(v));
     window.addEventListener("online", () => {
-      if (!this.socket.connected && !this.socket.active) this.socket.connect();
+      if (!this.socket.connected && !this.socket.active && this.store.state.conn !== "refused") this.socket.connect();
     });
+    this.socket.connect();
   }
+
+  /** The last connection refusal's {code, message}, read from the raw packet. */
+  private refusal: WireError | null = null;
 
   /** Seq of the last event applied (for tests and diagnostics). */
   get seq(): number {
@@ -121,6 +135,7 @@ export class Connection {
     this.joined = false;
     this.joining = false;
     this.again = null; // the next connection joins anyway
+    this.buffer.clear(); // whatever was missed comes again with the next join (since = last applied)
     // Anything Socket.IO buffered for the dead connection would reach the next one before `join`: drop it.
     (this.socket as unknown as { sendBuffer: unknown[] }).sendBuffer = [];
     this.store.update({ conn: this.store.state.conn === "refused" ? "refused" : "offline" });
@@ -128,9 +143,10 @@ export class Connection {
   }
 
   private onConnectError(err: Error & { data?: WireError }): void {
-    const code = err.data?.code;
-    if (code === "unauthorized") {
-      this.store.update({ conn: "refused", refusal: err.data ?? null });
+    const refusal = err.data?.code ? err.data : this.refusal;
+    this.refusal = null;
+    if (refusal?.code === "unauthorized") {
+      this.store.update({ conn: "refused", refusal });
       this.socket.disconnect();
       return;
     }
