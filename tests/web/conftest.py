@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -261,6 +262,32 @@ def open_page(chromium: Any) -> Iterator[Callable[..., Any]]:
     for ctx in contexts.values():
         ctx.close()
     assert not errors, f"uncaught errors in the page: {errors}"
+
+
+AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations (WCAG 2.1 A and AA rules) on the page as it is now."""
+    if not AXE.is_file():
+        pytest.skip("web/node_modules/axe-core is missing (run `npm ci` in web/)")
+    if page.evaluate("typeof window.axe === 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def assert_accessible(page: Any, where: str) -> None:
+    bad = axe_violations(page)
+    assert not bad, f"{where}: serious/critical axe violations:\n" + json.dumps(bad, indent=1, ensure_ascii=False)
 
 
 def screenshot(page: Any, name: str, full_page: bool = False) -> Path:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import PHONE, PROJECTOR, TABLET, Demo, screenshot
+from tests.web.conftest import PHONE, PROJECTOR, TABLET, Demo, assert_accessible, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +47,8 @@ def test_delphi_round_from_creation_to_feedback(demo: Demo, open_page: Any) -> N
     luc = open_page(demo.councillor("Luc Peeters"), PHONE)
     youssef = open_page(demo.councillor("Youssef Haddad"), PHONE)
     expect(sofie.get_by_role("tab", name=re.compile("^Questionnaire"))).to_contain_text("!")  # something to answer
+    sofie.get_by_role("tab", name=re.compile("^Questionnaire")).click()
+    assert_accessible(sofie, "Delphi form (phone)")
     answer(sofie, [5, 4, 4])
     answer(luc, [5, 4, 2])
     answer(youssef, [1, 3, 4], reason="Six months covers no winter: too short.")
@@ -69,6 +71,8 @@ def test_delphi_round_from_creation_to_feedback(demo: Demo, open_page: Any) -> N
     first.get_by_text("Reasons given (1)").click()
     expect(first).to_contain_text("Six months covers no winter: too short.")
     screenshot(youssef, "participant-delphi-phone", full_page=True)
+    assert_accessible(youssef, "Delphi feedback (phone)")
+    assert_accessible(fac, "Delphi administration (tablet)")
 
     # Published: the projector shows the histograms.
     admin.get_by_role("button", name="Publish the results").click()
@@ -77,6 +81,7 @@ def test_delphi_round_from_creation_to_feedback(demo: Demo, open_page: Any) -> N
     expect(results.get_by_test_id("statement-feedback")).to_have_count(3)
     expect(results).to_contain_text("Deliveries can move outside school hours.")
     screenshot(projector, "projector-delphi-results")
+    assert_accessible(projector, "projector with Delphi results")
 
     # Round 2: each member rates again with the feedback and their own round-1 answer in view.
     admin.get_by_role("button", name="Open round 2").click()

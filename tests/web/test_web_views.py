@@ -11,12 +11,20 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import ADMIN, LAPTOP, PHONE, PROJECTOR, TABLET, WEB, Demo, Server, screenshot, send_commands
+from tests.web.conftest import (
+    ADMIN,
+    LAPTOP,
+    PHONE,
+    PROJECTOR,
+    TABLET,
+    Demo,
+    Server,
+    assert_accessible,
+    screenshot,
+    send_commands,
+)
 
 pytestmark = pytest.mark.browser
-
-AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
-
 
 @pytest.fixture(scope="module")
 def busy(server: Server, demo: Demo) -> Demo:
@@ -60,28 +68,6 @@ def busy(server: Server, demo: Demo) -> Demo:
     return demo
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations (WCAG 2.1 A and AA rules) on the page as it is now."""
-    if not AXE.is_file():
-        pytest.skip("web/node_modules/axe-core is missing (run `npm ci` in web/)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => {
-            const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-            return r.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
-        }"""
-    )
-    return [v for v in result if v["impact"] in ("serious", "critical")]
-
-
-def assert_accessible(page: Any, where: str) -> None:
-    bad = axe_violations(page)
-    assert not bad, f"{where}: serious/critical axe violations:\n" + json.dumps(bad, indent=1, ensure_ascii=False)
-
-
 def test_participant_phone_and_laptop(busy: Demo, open_page: Any) -> None:
     phone = open_page(busy.councillor("Sofie Janssens"), PHONE)
     expect(phone.get_by_test_id("speaker-name")).to_contain_text("Pieter Van den Bossche")
@@ -122,6 +108,23 @@ def test_facilitator_tablet(busy: Demo, open_page: Any) -> None:
     fac.get_by_label("Hand raised in the chamber").select_option(label="Nathalie Vermeulen (Centre Citoyen)")
     fac.get_by_role("button", name="Add to the list").click()
     expect(queue.filter(has_text="Nathalie Vermeulen")).to_contain_text("in the chamber")
+
+    # Drag a row by its handle to the top of the list.
+    expect(queue).to_have_count(4)
+    handle = queue.nth(3).locator(".handle").bounding_box()
+    top = queue.nth(0).bounding_box()
+    assert handle and top
+    fac.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    fac.mouse.down()
+    fac.mouse.move(handle["x"] + handle["width"] / 2, top["y"] + 5, steps=8)
+    fac.mouse.up()
+    expect(queue.nth(0)).to_contain_text("Nathalie Vermeulen")
+
+    # The policy and the speaking time are set from the tablet.
+    fac.get_by_text(re.compile("^List settings:")).click()
+    fac.get_by_label("Who speaks next").select_option(label="Alternate majority and opposition")
+    expect(fac.get_by_text("List settings: done")).to_be_visible()
+    expect(fac.get_by_text("List settings: Alternate majority and opposition")).to_be_visible()
 
     tabs = (("Map & concepts", None), ("Questionnaire", None),
             ("Participation", "facilitator-tablet-participation"), ("Agenda", "facilitator-tablet-agenda"))
