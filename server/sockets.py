@@ -109,10 +109,17 @@ class SocketEdge:
             mid, pid = session["meeting"], session["pid"]
             online = self.online.setdefault(mid, {})
             online[pid] = max(0, online.get(pid, 1) - 1)
-            self.views.touch(mid, {"floor"})
+            if online[pid] == 0:
+                self._connection_changed(mid, pid)
             if online[pid] == 0 and pid != auth.PUBLIC:
                 asyncio.get_running_loop().call_later(
                     self.config.grace_s, lambda: asyncio.ensure_future(self._after_grace(mid, pid)))
+
+    def _connection_changed(self, meeting_id: str, pid: str) -> None:
+        """A participant came online or went offline: the floor view shows it only for members on the list."""
+        agg = self.hub.meetings.get(meeting_id)
+        if agg is not None and any(r.participant_id == pid for r in agg.state.floor.queue):
+            self.views.touch(meeting_id, {"floor"})
 
     async def _after_grace(self, meeting_id: str, pid: str) -> None:
         """A member still offline after the grace period loses their place on the list of speakers."""
@@ -156,7 +163,8 @@ class SocketEdge:
                     online[viewer.id] = online.get(viewer.id, 0) + 1
                     session["joined"] = True
                     await self.sio.save_session(sid, session)
-                    self.views.touch(mid, {"floor"})
+                    if online[viewer.id] == 1:
+                        self._connection_changed(mid, viewer.id)
                 out: dict[str, Any] = {
                     "ok": True, "seq": agg.state.seq, "server_time": iso(self.hub.clock()),
                     "you": {"participant_id": viewer.id, "role": str(viewer.role), "name": viewer.name},

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -75,7 +76,9 @@ class ViewScheduler:
         self.flushes = 0
         self.analysis: dict[tuple[str, str], dict[str, Any]] = {}  # (meeting, item) -> latest map_analysis
         self.analysing: dict[tuple[str, str], asyncio.Task[None]] = {}
-        self.last_map: dict[tuple[str, str], dict[str, Any]] = {}  # (meeting, item) -> last map view broadcast
+        self.last_map: dict[tuple[str, str], dict[str, Any]] = {}
+        self.observer_sent: dict[str, float] = {}  # meeting -> monotonic time of the last gallery participation push
+        self.observer_tasks: dict[str, asyncio.Task[None]] = {}  # (meeting, item) -> last map view broadcast
 
     def after(self, agg: Aggregate, records: Sequence[Recorded]) -> None:
         self.touch(agg.id, dirty_views(records))
@@ -161,9 +164,34 @@ class ViewScheduler:
                 data = self.compute(agg, name, None)
             payload = self._wrap(agg, name, data)
             await self.sio.emit("view", payload, to=f"{mid}:members")
-            if public:
+            if public and name == "participation":
+                self._observers_later(agg)
+            elif public:
                 await self.sio.emit("view", payload, to=f"{mid}:obs")
         self.flushes += 1
+
+    def _observers_later(self, agg: Aggregate) -> None:
+        """The public gallery gets the participation view at most every `observer_view_interval_s`.
+
+        It is the largest view (a row per member) and matters least to observers; with hundreds of them,
+        pushing it after every burst costs more than everything else edlib does (bench/fanout).
+        """
+        if agg.id in self.observer_tasks:
+            return
+        wait = max(0.0, self.observer_sent.get(agg.id, 0.0) + self.config.observer_view_interval_s - time.monotonic())
+
+        async def send() -> None:
+            try:
+                await asyncio.sleep(wait)
+                self.observer_sent[agg.id] = time.monotonic()
+                data = self.compute(agg, "participation", None)
+                await self.sio.emit("view", self._wrap(agg, "participation", data), to=f"{agg.id}:obs")
+            except Exception:
+                log.exception("observer view update failed", extra={"meeting": agg.id})
+            finally:
+                self.observer_tasks.pop(agg.id, None)
+
+        self.observer_tasks[agg.id] = asyncio.get_running_loop().create_task(send())
 
     def _map_patches(self, agg: Aggregate) -> dict[str, Any]:
         """Per item, what changed since the last map broadcast (a full view when there was none).
