@@ -125,6 +125,9 @@ def test_facilitator_tablet(busy: Demo, open_page: Any) -> None:
     fac.get_by_label("Who speaks next").select_option(label="Alternate majority and opposition")
     expect(fac.get_by_text("List settings: done")).to_be_visible()
     expect(fac.get_by_text("List settings: Alternate majority and opposition")).to_be_visible()
+    fac.get_by_label("Écologie & Ville").fill("5")
+    fac.locator("form.budget-row", has=fac.get_by_label("Écologie & Ville")).get_by_role("button", name="Apply").click()
+    expect(fac.get_by_test_id("budget-used")).to_contain_text("of 5 mins used")
 
     tabs = (("Map & concepts", None), ("Questionnaire", None),
             ("Participation", "facilitator-tablet-participation"), ("Agenda", "facilitator-tablet-agenda"))

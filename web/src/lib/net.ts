@@ -254,10 +254,12 @@ export class Connection {
 
   private scheduleResync(): void {
     if (this.resyncTimer) return;
+    // A public gallery may hold hundreds of observers: spread their fresh snapshots over a few seconds.
+    const delay = this.store.state.you?.role === "observer" ? 1000 + Math.random() * 3000 : 250;
     this.resyncTimer = setTimeout(() => {
       this.resyncTimer = null;
       if (this.joined) void this.join(true);
-    }, 250);
+    }, delay);
   }
 
   private onView(v: ViewMsg, fromJoin = false): void {

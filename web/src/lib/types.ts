@@ -160,6 +160,8 @@ export interface FloorView {
   current: Turn | null;
   queue: QueueEntry[];
   next: { participant_id: string; reason: string } | null;
+  /** per party group with a speaking-time budget on the current item */
+  budgets?: Record<string, { budget_s: number; used_s: number; over: boolean }>;
 }
 
 export interface ParticipationRow {

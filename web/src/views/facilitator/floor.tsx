@@ -2,7 +2,7 @@ import { useRef, useState } from "preact/hooks";
 import { FLOOR_KINDS, FLOOR_POLICIES } from "../../generated/protocol";
 import { t } from "../../i18n";
 import { useApp } from "../../lib/app";
-import { duration, personName, personWithGroup } from "../../lib/format";
+import { duration, groupName, personName, personWithGroup } from "../../lib/format";
 import type { FloorKind, FloorPolicy, FloorView } from "../../lib/types";
 import { Countdown } from "../../components/common";
 
@@ -191,6 +191,45 @@ function PolicyForm(props: { floor: FloorView }) {
   );
 }
 
+function Budgets(props: { floor: FloorView }) {
+  const { s, conn } = useApp();
+  const budgets = props.floor.budgets ?? {};
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const groups = s.snap?.groups ?? [];
+  return (
+    <fieldset class="budgets">
+      <legend>{t("floor.budgets")}</legend>
+      <p class="hint">{t("floor.budgets_hint")}</p>
+      {groups.map((g) => {
+        const b = budgets[g.id];
+        const id = `budget-${g.id}`;
+        const value = drafts[g.id] ?? (b ? String(Math.round(b.budget_s / 60)) : "");
+        return (
+          <form
+            key={g.id}
+            class="budget-row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const minutes = parseFloat(value);
+              const seconds = Number.isFinite(minutes) && value.trim() !== "" ? Math.round(minutes * 60) : null;
+              void conn.send({ type: "floor.set_budget", group_id: g.id, seconds }, t("action.budget"));
+            }}
+          >
+            <label for={id}>{g.name}</label>
+            <input id={id} type="number" min={0} step={1} inputMode="numeric" value={value} onInput={(e) => setDrafts({ ...drafts, [g.id]: e.currentTarget.value })} />
+            <button type="submit">{t("common.apply")}</button>
+            {b && (
+              <span class={`small ${b.over ? "over" : "muted"}`} data-testid="budget-used">
+                {t("floor.budget_used", { used: duration(b.used_s), budget: duration(b.budget_s) })}
+              </span>
+            )}
+          </form>
+        );
+      })}
+    </fieldset>
+  );
+}
+
 export function FloorControl() {
   const { s, conn } = useApp();
   const floor = s.views.floor?.data;
@@ -235,6 +274,13 @@ export function FloorControl() {
           <strong>{t("floor.next_is", { name: personName(s.snap, floor.next.participant_id) })}</strong> — {reasonText(floor.next.reason)}
         </p>
       )}
+      {Object.entries(floor.budgets ?? {})
+        .filter(([, b]) => b.over)
+        .map(([gid]) => (
+          <p class="notice" key={gid}>
+            {t("floor.budget_over", { group: groupName(s.snap, gid) })}
+          </p>
+        ))}
       <h3>
         {t("floor.queue")} {floor.closed && <span class="tag warn">{t("floor.list_closed_short")}</span>}
       </h3>
@@ -243,6 +289,7 @@ export function FloorControl() {
       <details class="policy-box">
         <summary>{t("floor.settings", { policy: t(`policy.${floor.policy}`) })}</summary>
         <PolicyForm floor={floor} />
+        <Budgets floor={floor} />
       </details>
     </section>
   );
