@@ -13,7 +13,8 @@ baseline. Every observer's events are checked: none lost, duplicates counted, ea
 
 Redis is a redis-server of the run's own on a free port, with the persistence docs/deploy.md
 recommends (AOF, appendfsync always), in a temporary directory. Everything listens on 127.0.0.1; every
-subprocess is killed at the end whatever happens. Clients speak the Socket.IO framing directly (sio.py).
+subprocess is killed at the end whatever happens. Clients speak the Socket.IO framing directly
+(bench/fanout/wire.py, imported).
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from sio import Conn, Refused, ack_of
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fanout"))
+from wire import Refused, SioWs, parse_ack  # bench/fanout/wire.py: its raw Socket.IO client, reused
 
 MARK = "scaleout "
 MARK_RX = re.compile(r"scaleout (\d+) (\d+)")
@@ -177,11 +180,11 @@ def create_meeting(url: str, admin: str) -> dict[str, Any]:
 
 async def open_item(url: str, token: str) -> None:
     async with aiohttp.ClientSession() as session:
-        conn = await Conn.open(session, url, token)
+        conn = await SioWs.connect(session, url, token)
         try:
             for event, data in (("join", {}), ("command", {"type": "meeting.start"}),
                                 ("command", {"type": "item.open", "item_id": "i1"})):
-                ack = await conn.call(event, data)
+                ack = await conn.request(event, data)
                 if not (isinstance(ack, dict) and ack.get("ok")):
                     raise RuntimeError(f"setup {data or event} refused: {ack}")
         finally:
@@ -212,7 +215,7 @@ def observe(worker: int, urls: list[str], token: str, indices: list[int], ready_
 async def _observe(urls: list[str], token: str, indices: list[int], ready_q: Any, done: Any, expected: Any,
                    drain_s: float, max_s: float) -> dict[str, Any]:
     frames: dict[int, list[tuple[int, str]]] = {i: [] for i in indices}
-    conns: dict[int, Conn] = {}
+    conns: dict[int, SioWs] = {}
     errors: list[str] = []
     sem = asyncio.Semaphore(25)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
@@ -220,15 +223,15 @@ async def _observe(urls: list[str], token: str, indices: list[int], ready_q: Any
         async def connect(i: int) -> None:
             async with sem:
                 try:
-                    conn = await Conn.open(session, urls[i % len(urls)], token)
-                    ack = await conn.call("join", {})
+                    conn = await SioWs.connect(session, urls[i % len(urls)], token)
+                    ack = await conn.request("join", {})
                     if not (isinstance(ack, dict) and ack.get("ok")):
                         raise Refused(f"join: {str(ack)[:200]}")
                     conns[i] = conn
                 except Exception as exc:
                     errors.append(repr(exc)[:200])
 
-        async def listen(i: int, conn: Conn) -> None:
+        async def listen(i: int, conn: SioWs) -> None:
             got = frames[i]
             while True:
                 msg = await conn.ws.receive()
@@ -279,10 +282,10 @@ async def write(urls: list[str], tokens: list[str], rate: float, seconds: float)
     sent_ns: dict[int, int] = {}
     ack_ms: dict[int, float] = {}
     async with aiohttp.ClientSession() as session:
-        conns = [await Conn.open(session, urls[k % len(urls)], t) for k, t in enumerate(tokens)]
+        conns = [await SioWs.connect(session, urls[k % len(urls)], t) for k, t in enumerate(tokens)]
         try:
             for c in conns:
-                await c.call("join", {})
+                await c.request("join", {})
             pending: list[dict[int, int]] = [{} for _ in conns]  # ack id -> command index
 
             async def pump(k: int) -> None:
@@ -294,7 +297,7 @@ async def write(urls: list[str], tokens: list[str], rate: float, seconds: float)
                     if msg.data == "2":
                         await ws.send_str("3")
                         continue
-                    ack = ack_of(msg.data)
+                    ack = parse_ack(msg.data)
                     if ack is None or ack[0] not in pending[k]:
                         continue
                     index = pending[k].pop(ack[0])
