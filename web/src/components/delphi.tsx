@@ -34,10 +34,19 @@ export function outsideIqr(value: number | undefined, s: StatementSummary | unde
   return value < s.q1 || value > s.q3;
 }
 
-export function StatementFeedback(props: { summary: StatementSummary | undefined; survey: Survey; mine?: number; mineRound?: number; big?: boolean }) {
+export function StatementFeedback(props: {
+  summary: StatementSummary | undefined;
+  survey: Survey;
+  mine?: number;
+  mineRound?: number;
+  big?: boolean;
+  statementId?: string;
+}) {
   const { summary: sm, survey, mine } = props;
   if (!sm) return null;
-  const outside = outsideIqr(mine, sm);
+  // The server marks the member's own round-1 answers outside the IQR; for other rounds, compare here.
+  const marked = props.mineRound === 1 && props.statementId ? survey.mine_outside_iqr?.[props.statementId] : undefined;
+  const outside = mine !== undefined && (marked ?? outsideIqr(mine, sm));
   return (
     <div class={`feedback ${props.big ? "big" : ""}`} data-testid="statement-feedback">
       <Histogram
@@ -133,7 +142,7 @@ function RespondForm(props: { survey: Survey }) {
             <span class="stmt-n">{i + 1}.</span> {st.text}
           </legend>
           {previous && (
-            <StatementFeedback summary={previous[st.id]} survey={survey} mine={survey.mine?.["1"]?.[st.id]} mineRound={1} />
+            <StatementFeedback summary={previous[st.id]} survey={survey} mine={survey.mine?.["1"]?.[st.id]} mineRound={1} statementId={st.id} />
           )}
           <div class="scale">
             <span class="end" aria-hidden="true">
@@ -198,6 +207,7 @@ export function FeedbackList(props: { survey: Survey; round: number; big?: boole
             survey={survey}
             mine={props.showMine ? survey.mine?.[String(round)]?.[st.id] : undefined}
             mineRound={round}
+            statementId={st.id}
             big={props.big}
           />
         </li>

@@ -227,6 +227,7 @@ export const en = {
   "presence.label": "Where are you?",
   "presence.room": "In the room",
   "presence.remote": "Remote",
+  "presence.unknown": "Not said",
   "presence.away": "Away",
 
   "vote.kind.indicative": "Indicative vote",

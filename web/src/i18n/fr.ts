@@ -228,6 +228,7 @@ export const fr: Catalog = {
   "presence.label": "Où êtes-vous ?",
   "presence.room": "Dans la salle",
   "presence.remote": "À distance",
+  "presence.unknown": "Non précisé",
   "presence.away": "Absent·e",
 
   "vote.kind.indicative": "Vote indicatif",

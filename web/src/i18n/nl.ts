@@ -228,6 +228,7 @@ export const nl: Catalog = {
   "presence.label": "Waar ben je?",
   "presence.room": "In de zaal",
   "presence.remote": "Op afstand",
+  "presence.unknown": "Niet opgegeven",
   "presence.away": "Afwezig",
 
   "vote.kind.indicative": "Indicatieve stemming",

@@ -178,9 +178,12 @@ export interface ParticipationRow {
 }
 
 export interface Share {
-  speaking_s: number;
+  seconds?: number;
+  speaking_s?: number;
   speaking_share: number | null;
   seat_share: number | null;
+  seats?: number;
+  side?: string | null;
 }
 
 export interface ParticipationView {
@@ -188,7 +191,7 @@ export interface ParticipationView {
   members: ParticipationRow[];
   groups: Record<string, Share>;
   sides: Record<string, Share>;
-  presence: Record<string, { speaking_s: number; members: number }>;
+  presence: Record<string, { seconds?: number; speaking_s?: number; share?: number | null; members: number }>;
   gini: { gini: number | null; corrected: number | null };
   gini_item: { gini: number | null; corrected: number | null } | null;
   not_heard: string[];
@@ -231,6 +234,8 @@ export interface Survey {
   live?: Record<string, StatementSummary>;
   not_answered?: string[];
   mine?: Record<string, Record<string, number>>;
+  /** statement id -> the member's own round-1 answer lies outside the round-1 IQR */
+  mine_outside_iqr?: Record<string, boolean>;
   my_comments?: Record<string, Record<string, string>>;
 }
 

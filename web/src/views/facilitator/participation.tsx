@@ -1,7 +1,8 @@
 import { t } from "../../i18n";
 import { useApp } from "../../lib/app";
 import { duration, groupName, num, pct, personName } from "../../lib/format";
-import type { Share } from "../../lib/types";
+import { PRESENCE } from "../../generated/protocol";
+import type { Presence, Share } from "../../lib/types";
 
 function ShareBars(props: { label: string; share: Share }) {
   const sp = props.share.speaking_share ?? 0;
@@ -94,16 +95,21 @@ export function ParticipationPanel() {
           <ShareBars key={g} label={groupName(s.snap, g)} share={share} />
         ))}
         <h3>{t("part.sides")}</h3>
-        {Object.entries(v.sides).map(([side, share]) => (
-          <ShareBars key={side} label={t(side === "majority" ? "side.majority" : "side.opposition")} share={share} />
-        ))}
+        {Object.entries(v.sides)
+          .filter(([side]) => side === "majority" || side === "opposition")
+          .map(([side, share]) => (
+            <ShareBars key={side} label={t(side === "majority" ? "side.majority" : "side.opposition")} share={share} />
+          ))}
         <h3>{t("part.presence")}</h3>
         <ul class="plain">
-          {Object.entries(v.presence).map(([where, x]) => (
-            <li key={where}>
-              {t(where === "room" ? "presence.room" : "presence.remote")}: {t("part.presence_row", { n: x.members, time: duration(x.speaking_s) })}
-            </li>
-          ))}
+          {Object.entries(v.presence)
+            .filter(([where, x]) => x.members > 0 || where === "room" || where === "remote")
+            .map(([where, x]) => (
+              <li key={where}>
+                {(PRESENCE as readonly string[]).includes(where) ? t(`presence.${where as Presence}`) : t("presence.unknown")}:{" "}
+                {t("part.presence_row", { n: x.members, time: duration(x.seconds ?? x.speaking_s ?? 0) })}
+              </li>
+            ))}
         </ul>
       </section>
     </div>
