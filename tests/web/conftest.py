@@ -293,5 +293,8 @@ def assert_accessible(page: Any, where: str) -> None:
 def screenshot(page: Any, name: str, full_page: bool = False) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
+    hide = "document.querySelector('[data-testid=toasts]')?.style.setProperty('visibility', '{}')"
+    page.evaluate(hide.replace("{}", "hidden"))  # transient notices would cover the view
     page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    page.evaluate(hide.replace("{}", "visible"))
     return path

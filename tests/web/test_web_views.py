@@ -136,7 +136,7 @@ def test_facilitator_tablet(busy: Demo, open_page: Any) -> None:
         if tab == "Participation":
             expect(fac.get_by_test_id("not-heard")).to_contain_text("Sofie Janssens")
         if shot:
-            screenshot(fac, shot)
+            screenshot(fac, shot, full_page=tab == "Participation")
         assert_accessible(fac, f"facilitator, {tab}")
 
 

@@ -319,7 +319,7 @@ export const en = {
   "part.seat_share": "seat share",
   "part.sides": "Majority and opposition",
   "part.presence": "In the room and remote",
-  "part.presence_row": "{n} members, {time} spoken",
+  "part.presence_row": "members: {n} · spoken: {time}",
 
   "map.title": "Cognitive map",
   "map.loading": "Loading the map…",

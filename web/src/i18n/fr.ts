@@ -320,7 +320,7 @@ export const fr: Catalog = {
   "part.seat_share": "part des sièges",
   "part.sides": "Majorité et opposition",
   "part.presence": "Dans la salle et à distance",
-  "part.presence_row": "{n} membres, {time} de parole",
+  "part.presence_row": "membres : {n} · parole : {time}",
 
   "map.title": "Carte cognitive",
   "map.loading": "Chargement de la carte…",

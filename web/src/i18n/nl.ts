@@ -320,7 +320,7 @@ export const nl: Catalog = {
   "part.seat_share": "aandeel zetels",
   "part.sides": "Meerderheid en oppositie",
   "part.presence": "In de zaal en op afstand",
-  "part.presence_row": "{n} raadsleden, {time} gesproken",
+  "part.presence_row": "raadsleden: {n} · gesproken: {time}",
 
   "map.title": "Cognitieve kaart",
   "map.loading": "De kaart wordt geladen…",
