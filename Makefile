@@ -50,6 +50,7 @@ bench: setup
 	$(BIN)/python bench/map/run.py
 	$(BIN)/python bench/delphi/run.py
 	$(BIN)/python bench/fanout/run.py
+	$(BIN)/python bench/scaleout/run.py
 
 clean:
 	rm -rf $(VENV) web/node_modules web/dist data

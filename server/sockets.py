@@ -150,7 +150,8 @@ class SocketEdge:
             if agg is None:
                 raise NotFound("no such meeting")
             async with agg.lock:
-                await self.hub.refresh(agg)
+                # Rooms first, then the catch-up read: an event another process publishes meanwhile then
+                # arrives twice at worst (clients drop seqs they have), never not at all.
                 viewer = viewer_of(agg, session["pid"])
                 mid = agg.id
                 if viewer.role is Role.OBSERVER:
@@ -158,6 +159,8 @@ class SocketEdge:
                 else:
                     await self.sio.enter_room(sid, f"{mid}:members")
                     await self.sio.enter_room(sid, f"{mid}:p:{viewer.id}")
+                await self.hub.refresh(agg)
+                viewer = viewer_of(agg, session["pid"])
                 if not session["joined"]:
                     online = self.online.setdefault(mid, {})
                     online[viewer.id] = online.get(viewer.id, 0) + 1
