@@ -9,6 +9,7 @@ member's own room, redacted for that member.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -28,6 +29,7 @@ from . import auth
 from .config import Config
 from .hub import Aggregate, Hub
 from .metrics import Metrics
+from .store.base import StoreUnavailable
 from .views import ViewScheduler
 
 log = logging.getLogger("edlib.socket")
@@ -111,6 +113,9 @@ class SocketEdge:
             online[pid] = max(0, online.get(pid, 1) - 1)
             if online[pid] == 0:
                 self._connection_changed(mid, pid)
+            if pid != auth.PUBLIC:
+                with contextlib.suppress(StoreUnavailable):
+                    await self.hub.store.connections(mid, pid, -1)
             if online[pid] == 0 and pid != auth.PUBLIC:
                 asyncio.get_running_loop().call_later(
                     self.config.grace_s, lambda: asyncio.ensure_future(self._after_grace(mid, pid)))
@@ -125,6 +130,11 @@ class SocketEdge:
         """A member still offline after the grace period loses their place on the list of speakers."""
         if self.online.get(meeting_id, {}).get(pid, 0) > 0:
             return
+        try:
+            if await self.hub.store.connections(meeting_id, pid, 0) > 0:
+                return  # connected to another server process
+        except StoreUnavailable:
+            return  # unsure: keep the place
         try:
             await self.hub.execute(meeting_id, None, {"type": "floor.drop_absent", "participant_id": pid})
         except DomainError as exc:
@@ -168,6 +178,9 @@ class SocketEdge:
                     await self.sio.save_session(sid, session)
                     if online[viewer.id] == 1:
                         self._connection_changed(mid, viewer.id)
+                    if viewer.id != auth.PUBLIC:
+                        with contextlib.suppress(StoreUnavailable):
+                            await self.hub.store.connections(mid, viewer.id, 1)
                 out: dict[str, Any] = {
                     "ok": True, "seq": agg.state.seq, "server_time": iso(self.hub.clock()),
                     "you": {"participant_id": viewer.id, "role": str(viewer.role), "name": viewer.name},

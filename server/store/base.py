@@ -95,5 +95,15 @@ class EventStore(abc.ABC):
     async def ping(self) -> bool:
         """True when the storage answers."""
 
+    async def connections(self, meeting_id: str, participant_id: str, delta: int) -> int:
+        """Add `delta` to a participant's count of open connections and return it, across every server process
+        that shares this store. This default counts in this process only (SQLite serves from one process);
+        the Redis store counts in Redis. A process killed with connections open leaves its counts behind, so a
+        member may look connected when they are not: the safe side for the speaking-list grace period."""
+        counts = self.__dict__.setdefault("_connection_counts", {})
+        key = (meeting_id, participant_id)
+        counts[key] = max(0, counts.get(key, 0) + delta)
+        return int(counts[key])
+
     async def close(self) -> None:  # noqa: B027 - optional for adapters with nothing to release
         pass

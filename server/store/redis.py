@@ -166,6 +166,13 @@ class RedisStore(EventStore):
             raise self._unavailable(e) from e
         return value.decode()
 
+    async def connections(self, meeting_id: str, participant_id: str, delta: int) -> int:
+        key = f"{self._prefix}m:{meeting_id}:connections"
+        try:
+            return int(await self._redis.hincrby(key, participant_id, delta))
+        except (RedisError, OSError) as e:
+            raise self._unavailable(e) from e
+
     async def ping(self) -> bool:
         try:
             return bool(await self._redis.ping())

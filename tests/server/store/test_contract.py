@@ -242,6 +242,14 @@ class StoreContract:
     async def test_ping(self, store: EventStore) -> None:
         assert await store.ping() is True
 
+    async def test_connection_counts(self, store: EventStore) -> None:
+        assert await store.connections("m", "p1", 0) == 0
+        assert await store.connections("m", "p1", 1) == 1
+        assert await store.connections("m", "p1", 1) == 2
+        assert await store.connections("m", "p2", 1) == 1
+        assert await store.connections("n", "p1", 0) == 0  # per meeting
+        assert await store.connections("m", "p1", -1) == 1
+
     async def test_secret_is_created_once_and_kept(self, store: EventStore, opener: Opener) -> None:
         first = await store.secret("research")
         assert len(first) == 64 and int(first, 16) >= 0
@@ -313,3 +321,26 @@ class TestRedisStore(StoreContract):
             assert [k async for k in cleaner.scan_iter(match=f"{prefix}*")] == []
         finally:
             await cleaner.aclose()
+
+
+@pytest.mark.redis
+async def test_redis_connection_counts_are_shared_by_processes() -> None:
+    """Two handles stand for two server processes: a member connected through one is seen by the other."""
+    why_not = _redis_answers(REDIS_URL)
+    if why_not is not None:
+        pytest.skip(f"no Redis answers at {REDIS_URL} ({why_not})")
+    prefix = f"edlib-test:{uuid.uuid4().hex}:"
+    one, two = RedisStore(REDIS_URL, prefix=prefix), RedisStore(REDIS_URL, prefix=prefix)
+    try:
+        await one.connections("m", "p2", 1)
+        assert await two.connections("m", "p2", 0) == 1
+        await two.connections("m", "p2", -1)
+        assert await one.connections("m", "p2", 0) == 0
+    finally:
+        await one.close()
+        await two.close()
+        cleaner = aioredis.Redis.from_url(REDIS_URL)
+        keys = [k async for k in cleaner.scan_iter(match=f"{prefix}*")]
+        if keys:
+            await cleaner.delete(*keys)
+        await cleaner.aclose()
