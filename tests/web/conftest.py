@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +30,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
-SHOTS = ROOT / "docs" / "screenshots"
+# Screenshots refresh docs/screenshots/ only when asked (EDLIB_SCREENSHOTS=1), so that an ordinary test run
+# leaves the working tree clean; otherwise they go to a scratch folder.
+SCRATCH = Path(tempfile.gettempdir()) / "edlib-screenshots"
+SHOTS = ROOT / "docs" / "screenshots" if os.environ.get("EDLIB_SCREENSHOTS") else SCRATCH
 CHROMIUM = os.environ.get("EDLIB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

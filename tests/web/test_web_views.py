@@ -222,8 +222,10 @@ def test_language_switch_and_keyboard(busy: Demo, open_page: Any) -> None:
 
 
 def test_screenshots_exist() -> None:
+    """The committed screenshots (refresh them with EDLIB_SCREENSHOTS=1 pytest tests/web)."""
     shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-    for name in ("participant-phone", "facilitator-tablet", "projector", "observer"):
+    for name in ("participant-phone", "participant-laptop", "facilitator-tablet", "projector", "observer",
+                 "participant-delphi-phone", "projector-delphi-results", "observer-closed"):
         assert (shots / f"{name}.png").is_file(), name
 
 
