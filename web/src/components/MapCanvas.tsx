@@ -203,6 +203,13 @@ export default function MapCanvas(props: { map: ItemMap | undefined; maxZoom?: n
     const c = cy.current;
     if (!c || c.elements().length === 0) return;
     c.resize();
+    // A long chain laid out across a tall, narrow panel (or down a wide one) would be drawn tiny: turn it.
+    const bb = c.nodes().boundingBox({});
+    const shape = bb.w / Math.max(1, bb.h);
+    const room = c.width() / Math.max(1, c.height());
+    if ((shape > 1.8 && room < 1.1) || (shape < 0.55 && room > 1.3)) {
+      c.nodes().positions((n) => ({ x: n.position("y"), y: n.position("x") }));
+    }
     c.fit(undefined, 70);
     const max = props.maxZoom ?? 1.2;
     if (c.zoom() > max) {
