@@ -21,7 +21,10 @@ export function ProjectorView() {
     .filter((a) => a.item_id === item?.id && a.status === "active")
     .sort((a, b) => b.seq - a.seq)
     .slice(0, 4);
-  const upcoming = (floor?.queue ?? []).slice(0, 3);
+  // Who the active policy puts next, then the rest of the list in order.
+  const queue = floor?.queue ?? [];
+  const nextId = floor?.next?.participant_id;
+  const upcoming = [...queue.filter((q) => q.participant_id === nextId), ...queue.filter((q) => q.participant_id !== nextId)].slice(0, 3);
   return (
     <div class="app projector-view" data-view="projector">
       <header class="p-head">
