@@ -14,12 +14,8 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.processes import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -43,8 +41,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-EDLIB = str(Path(sys.executable).with_name("edlib"))
-ADMIN = "web-test-admin-token"
 
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 1024, "height": 768}
@@ -85,12 +81,6 @@ def web_dist() -> Path:
 # --- the server --------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 LINK = re.compile(r"^\s+(facilitator|councillor|secretary|observer|projector)\s+(.+?)\s+(http://\S+)\s*$")
 
 
@@ -112,48 +102,10 @@ class Demo:
     def token(url: str) -> str:
         return url.split("#token=", 1)[1].split("&", 1)[0]
 
-
-class Server:
-    """One `edlib serve` process; it can be SIGKILLed and started again on the same port and database."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.tmp, self.port, self.db = tmp, free_port(), tmp / "edlib.db"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.log = tmp / "server.log"
-        self.demo = Demo()
-
-    @property
-    def url(self) -> str:
-        return f"http://localhost:{self.port}"
-
-    def start(self, demo: bool = False, timeout: float = 30.0) -> None:
-        cmd = [EDLIB, "serve", "--db", str(self.db), "--port", str(self.port), "--log-format", "text",
-               "--admin-token", ADMIN, *(["--demo"] if demo else [])]
-        offset = self.log.stat().st_size if self.log.exists() else 0
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"edlib serve exited ({self.proc.returncode}):\n{self.log.read_text()[-3000:]}")
-            text = self.log.read_bytes()[offset:].decode(errors="replace")
-            if "edlib serving on" in text and self._listening():
-                if demo:
-                    self.demo = self._parse(text)
-                return
-            time.sleep(0.05)
-        raise RuntimeError(f"edlib serve did not start in {timeout}s:\n{self.log.read_text()[-3000:]}")
-
-    def _listening(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
-
-    @staticmethod
-    def _parse(text: str) -> Demo:
-        demo = Demo()
+    @classmethod
+    def parse(cls, text: str) -> Demo:
+        """From what `edlib serve --demo` prints."""
+        demo = cls()
         for line in text.splitlines():
             m = re.match(r"Demo meeting (\w+):", line)
             if m:
@@ -169,26 +121,34 @@ class Server:
         assert demo.facilitator and demo.projector and len(demo.councillors) >= 3, text
         return demo
 
-    def kill(self) -> None:
-        """SIGKILL, as a power cut would."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
 
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+class Server(ServerProcess):
+    """`edlib serve` on a fresh SQLite file; started once with the demo meeting, it can be SIGKILLed and started
+    again on the same port and database (tests/processes.py)."""
+
+    def __init__(self, tmp: Path) -> None:
+        super().__init__(db=tmp / "edlib.db")
+        self.demo = Demo()
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"  # the host the join links name
+
+    def start_demo(self) -> None:
+        offset = self.log.stat().st_size if self.log.exists() else 0
+        self.extra = ["--demo"]
+        try:
+            self.start(timeout=30)
+        finally:
+            self.extra = []  # a restart serves the same database; it creates no second demo
+        self.demo = Demo.parse(self.log.read_bytes()[offset:].decode(errors="replace"))
 
 
 @pytest.fixture(scope="module")
 def server(web_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server with the demo meeting, for one test module (built client first: the server finds web/dist at start)."""
     srv = Server(tmp_path_factory.mktemp("edlib"))
-    srv.start(demo=True)
+    srv.start_demo()
     yield srv
     srv.stop()
 

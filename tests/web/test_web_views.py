@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.processes import ADMIN
 from tests.web.conftest import (
-    ADMIN,
     LAPTOP,
     PHONE,
     PROJECTOR,

@@ -123,6 +123,23 @@ export function Header(props: { children?: ComponentChildren; compact?: boolean 
   );
 }
 
+/** The frame of the participant, facilitator and observer views: skip link, header, offline banner, notices. */
+export function Page(props: { view: string; mainClass: string; children: ComponentChildren }) {
+  return (
+    <div class={`app ${props.view}-view`} data-view={props.view}>
+      <a class="skip" href="#main">
+        {t("common.skip")}
+      </a>
+      <Header />
+      <OfflineBanner />
+      <main id="main" class={props.mainClass}>
+        {props.children}
+      </main>
+      <Toasts />
+    </div>
+  );
+}
+
 /** The offline banner, with what is waiting to be sent. */
 export function OfflineBanner() {
   const { s, conn } = useApp();

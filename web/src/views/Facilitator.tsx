@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { ArgumentList } from "../components/arguments";
-import { Header, OfflineBanner, Tabs, Toasts } from "../components/common";
+import { Tabs, Page } from "../components/common";
 import { ItemCard, NoItem } from "../components/item";
 import { LinkList } from "../components/links";
 import { VotePanel } from "../components/vote";
@@ -21,77 +21,69 @@ export function FacilitatorView() {
   const openSurveys = (s.views.delphi?.data.surveys ?? []).filter((x) => x.item_id === item?.id && x.open).length;
   const notHeard = s.views.participation?.data.not_heard.length ?? 0;
   return (
-    <div class="app facilitator-view" data-view="facilitator">
-      <a class="skip" href="#main">
-        {t("common.skip")}
-      </a>
-      <Header />
-      <OfflineBanner />
-      <main id="main" class="layout-fac">
-        <div class="col-floor">
-          <FloorControl />
-        </div>
-        <div class="col-main">
-          <Tabs
-            name="f"
-            label={t("nav.sections")}
-            active={tab}
-            onChange={setTab}
-            tabs={[
-              {
-                id: "arguments",
-                label: t("nav.arguments"),
-                badge: args || null,
-                render: () =>
-                  item ? (
-                    <>
-                      <ItemCard item={item} open={false} headingLevel={3} />
-                      <ArgumentList item={item} moderate />
-                    </>
-                  ) : (
-                    <NoItem />
-                  ),
-              },
-              {
-                id: "map",
-                label: t("nav.concepts"),
-                render: () =>
-                  item ? (
-                    <>
-                      <ConceptCare item={item} />
-                      <LinkList item={item} readOnly />
-                    </>
-                  ) : (
-                    <NoItem />
-                  ),
-              },
-              {
-                id: "delphi",
-                label: t("nav.delphi"),
-                badge: openSurveys || null,
-                render: () => (item ? <DelphiAdmin item={item} /> : <NoItem />),
-              },
-              {
-                id: "participation",
-                label: t("nav.participation"),
-                badge: notHeard || null,
-                render: () => <ParticipationPanel />,
-              },
-              {
-                id: "meeting",
-                label: t("nav.meeting"),
-                render: () => (
+    <Page view="facilitator" mainClass="layout-fac">
+      <div class="col-floor">
+        <FloorControl />
+      </div>
+      <div class="col-main">
+        <Tabs
+          name="f"
+          label={t("nav.sections")}
+          active={tab}
+          onChange={setTab}
+          tabs={[
+            {
+              id: "arguments",
+              label: t("nav.arguments"),
+              badge: args || null,
+              render: () =>
+                item ? (
                   <>
-                    <MeetingControl />
-                    {item && <VotePanel item={item} readOnly />}
+                    <ItemCard item={item} open={false} headingLevel={3} />
+                    <ArgumentList item={item} moderate />
                   </>
+                ) : (
+                  <NoItem />
                 ),
-              },
-            ]}
-          />
-        </div>
-      </main>
-      <Toasts />
-    </div>
+            },
+            {
+              id: "map",
+              label: t("nav.concepts"),
+              render: () =>
+                item ? (
+                  <>
+                    <ConceptCare item={item} />
+                    <LinkList item={item} readOnly />
+                  </>
+                ) : (
+                  <NoItem />
+                ),
+            },
+            {
+              id: "delphi",
+              label: t("nav.delphi"),
+              badge: openSurveys || null,
+              render: () => (item ? <DelphiAdmin item={item} /> : <NoItem />),
+            },
+            {
+              id: "participation",
+              label: t("nav.participation"),
+              badge: notHeard || null,
+              render: () => <ParticipationPanel />,
+            },
+            {
+              id: "meeting",
+              label: t("nav.meeting"),
+              render: () => (
+                <>
+                  <MeetingControl />
+                  {item && <VotePanel item={item} readOnly />}
+                </>
+              ),
+            },
+          ]}
+        />
+      </div>
+    </Page>
   );
 }

@@ -1,6 +1,6 @@
 import { lazy, Suspense } from "preact/compat";
 import { ArgumentList } from "../components/arguments";
-import { Header, OfflineBanner, SpeakerBox, Toasts } from "../components/common";
+import { SpeakerBox, Page } from "../components/common";
 import { FeedbackList, lastClosed } from "../components/delphi";
 import { ItemCard, NoItem } from "../components/item";
 import { MapLegend } from "../components/MapLegend";
@@ -49,51 +49,43 @@ export function ObserverView() {
   const item = currentItem(s);
   const restricted = Boolean(s.snap?.restricted);
   return (
-    <div class="app observer-view" data-view="observer">
-      <a class="skip" href="#main">
-        {t("common.skip")}
-      </a>
-      <Header />
-      <OfflineBanner />
-      <main id="main" class="observer">
-        {restricted ? (
-          <>
-            <section class="card notice-card" data-testid="closed-notice">
-              <h2>{t("observer.closed_title")}</h2>
-              <p>{s.snap?.meeting.results_published ? t("observer.closed_published") : t("observer.closed_body")}</p>
+    <Page view="observer" mainClass="observer">
+      {restricted ? (
+        <>
+          <section class="card notice-card" data-testid="closed-notice">
+            <h2>{t("observer.closed_title")}</h2>
+            <p>{s.snap?.meeting.results_published ? t("observer.closed_published") : t("observer.closed_body")}</p>
+          </section>
+          <PublishedResults />
+        </>
+      ) : (
+        <div class="layout-2">
+          <div class="col-side">
+            {item ? <ItemCard item={item} /> : <NoItem />}
+            <section class="card">
+              <SpeakerBox floor={s.views.floor?.data} />
             </section>
             <PublishedResults />
-          </>
-        ) : (
-          <div class="layout-2">
-            <div class="col-side">
-              {item ? <ItemCard item={item} /> : <NoItem />}
-              <section class="card">
-                <SpeakerBox floor={s.views.floor?.data} />
-              </section>
-              <PublishedResults />
-            </div>
-            <div class="col-main">
-              {item && (
-                <>
-                  <section class="card obs-map" aria-labelledby="omap-h">
-                    <h2 id="omap-h">{t("map.title")}</h2>
-                    <Suspense fallback={<p class="muted">{t("map.loading")}</p>}>
-                      <MapCanvas map={s.views.map?.data?.[item.id]} maxZoom={1} />
-                    </Suspense>
-                    <MapLegend />
-                  </section>
-                  <section aria-labelledby="oargs-h">
-                    <h2 id="oargs-h">{t("nav.arguments")}</h2>
-                    <ArgumentList item={item} readOnly />
-                  </section>
-                </>
-              )}
-            </div>
           </div>
-        )}
-      </main>
-      <Toasts />
-    </div>
+          <div class="col-main">
+            {item && (
+              <>
+                <section class="card obs-map" aria-labelledby="omap-h">
+                  <h2 id="omap-h">{t("map.title")}</h2>
+                  <Suspense fallback={<p class="muted">{t("map.loading")}</p>}>
+                    <MapCanvas map={s.views.map?.data?.[item.id]} maxZoom={1} />
+                  </Suspense>
+                  <MapLegend />
+                </section>
+                <section aria-labelledby="oargs-h">
+                  <h2 id="oargs-h">{t("nav.arguments")}</h2>
+                  <ArgumentList item={item} readOnly />
+                </section>
+              </>
+            )}
+          </div>
+        </div>
+      )}
+    </Page>
   );
 }

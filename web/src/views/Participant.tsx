@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { ArgumentForm, ArgumentList } from "../components/arguments";
-import { Header, OfflineBanner, Tabs, Toasts } from "../components/common";
+import { Tabs, Page } from "../components/common";
 import { DelphiPanel } from "../components/delphi";
 import { FloorPanel } from "../components/floor";
 import { ItemCard, NoItem } from "../components/item";
@@ -23,77 +23,69 @@ export function ParticipantView() {
   const argCount = (s.snap?.arguments ?? []).filter((a) => a.item_id === item?.id && a.status !== "withdrawn").length;
   const mayAdd = can(s, "argument.add");
   return (
-    <div class="app participant-view" data-view="participant">
-      <a class="skip" href="#main">
-        {t("common.skip")}
-      </a>
-      <Header />
-      <OfflineBanner />
-      <main id="main" class="layout-2">
-        <div class="col-side">
-          {item ? <ItemCard item={item} open={false} /> : <NoItem />}
-          <FloorPanel />
-          <PresenceSwitch />
-        </div>
-        <div class="col-main">
-          {item && (
-            <Tabs
-              name="p"
-              label={t("nav.sections")}
-              active={tab}
-              onChange={setTab}
-              tabs={[
-                {
-                  id: "arguments",
-                  label: t("nav.arguments"),
-                  badge: argCount || null,
-                  render: () => (
-                    <>
-                      {mayAdd && (
-                        <ArgumentForm
-                          item={item}
-                          replyTo={replyTo}
-                          onClearReply={() => setReplyTo(null)}
-                        />
-                      )}
-                      <ArgumentList
+    <Page view="participant" mainClass="layout-2">
+      <div class="col-side">
+        {item ? <ItemCard item={item} open={false} /> : <NoItem />}
+        <FloorPanel />
+        <PresenceSwitch />
+      </div>
+      <div class="col-main">
+        {item && (
+          <Tabs
+            name="p"
+            label={t("nav.sections")}
+            active={tab}
+            onChange={setTab}
+            tabs={[
+              {
+                id: "arguments",
+                label: t("nav.arguments"),
+                badge: argCount || null,
+                render: () => (
+                  <>
+                    {mayAdd && (
+                      <ArgumentForm
                         item={item}
-                        onReply={(a) => {
-                          setReplyTo(a);
-                          document.getElementById("arg-text")?.focus();
-                        }}
+                        replyTo={replyTo}
+                        onClearReply={() => setReplyTo(null)}
                       />
-                    </>
-                  ),
-                },
-                {
-                  id: "links",
-                  label: t("nav.links"),
-                  render: () => (
-                    <>
-                      {can(s, "link.assert") && <LinkForm item={item} />}
-                      <LinkList item={item} />
-                    </>
-                  ),
-                },
-                {
-                  id: "delphi",
-                  label: t("nav.delphi"),
-                  badge: todo ? "!" : null,
-                  render: () => <DelphiPanel itemId={item.id} />,
-                },
-                {
-                  id: "vote",
-                  label: t("nav.vote"),
-                  render: () => <VotePanel item={item} />,
-                },
-              ]}
-            />
-          )}
-          {!me && <p class="muted">{t("conn.connecting")}</p>}
-        </div>
-      </main>
-      <Toasts />
-    </div>
+                    )}
+                    <ArgumentList
+                      item={item}
+                      onReply={(a) => {
+                        setReplyTo(a);
+                        document.getElementById("arg-text")?.focus();
+                      }}
+                    />
+                  </>
+                ),
+              },
+              {
+                id: "links",
+                label: t("nav.links"),
+                render: () => (
+                  <>
+                    {can(s, "link.assert") && <LinkForm item={item} />}
+                    <LinkList item={item} />
+                  </>
+                ),
+              },
+              {
+                id: "delphi",
+                label: t("nav.delphi"),
+                badge: todo ? "!" : null,
+                render: () => <DelphiPanel itemId={item.id} />,
+              },
+              {
+                id: "vote",
+                label: t("nav.vote"),
+                render: () => <VotePanel item={item} />,
+              },
+            ]}
+          />
+        )}
+        {!me && <p class="muted">{t("conn.connecting")}</p>}
+      </div>
+    </Page>
   );
 }
