@@ -236,20 +236,6 @@ export function SpeakerBox(props: { floor: FloorView | undefined; big?: boolean 
   );
 }
 
-export function Field(props: { label: string; hint?: string; children: ComponentChildren; id: string }) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      {props.children}
-      {props.hint && (
-        <p class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-    </div>
-  );
-}
-
 /** A horizontal bar chart of a histogram over the scale points min..max. */
 export function Histogram(props: { histogram: number[]; min: number; mark?: number | null; q1?: number | null; q3?: number | null; caption: string; big?: boolean }) {
   const max = Math.max(1, ...props.histogram);

@@ -124,11 +124,6 @@ export class Connection {
   /** The last connection refusal's {code, message}, read from the raw packet. */
   private refusal: WireError | null = null;
 
-  /** Seq of the last event applied (for tests and diagnostics). */
-  get seq(): number {
-    return this.lastSeq;
-  }
-
   // --- connection state ------------------------------------------------------------------------
 
   private onDisconnect(reason: string): void {
