@@ -320,8 +320,10 @@ export class Connection {
     try {
       while (this.outbox.length > 0 && this.joined && this.socket.connected) {
         const q = this.outbox[0];
-        if (q.attempts === 0 && Date.now() - q.queuedAt > OUTBOX_MAX_AGE_MS) {
-          this.finish(q, { ok: false, error: { code: "offline", message: "not sent: queued too long" } }, "expired");
+        if (Date.now() - q.queuedAt > OUTBOX_MAX_AGE_MS) {
+          // Too old to act on now. Never sent: say so; sent once without an answer: it may have been recorded.
+          const code = q.attempts === 0 ? "offline" : "lost";
+          this.finish(q, { ok: false, error: { code, message: "" } }, q.attempts === 0 ? "expired" : null);
           continue;
         }
         this.inFlight = q;
