@@ -6,7 +6,8 @@ Rules:
   envelope (seq, type, time) so that gap detection still works;
 - observers see a public meeting as members do (minus private events); in a
   closed meeting they see nothing until the facilitator publishes the results;
-- a hidden argument's text is shown to the facilitator and the secretary only.
+- a hidden argument's text is shown to the facilitator and the secretary only;
+- the room display (the projector's link) sees what members see, minus anything private, and sends nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from .types import Role, Side, Visibility
 
 # The shared observer of a public meeting (one link for the public gallery, not a participant).
 PUBLIC_OBSERVER = Participant("~public", "public", Role.OBSERVER, None, Side.NONE, "~public")
+# The room's screen (projector): read-only, sees what members see (never an individual answer), sends nothing.
+ROOM_DISPLAY = Participant("~display", "room display", Role.OBSERVER, None, Side.NONE, "~display")
+SPECIAL_VIEWERS = {v.id: v for v in (PUBLIC_OBSERVER, ROOM_DISPLAY)}
 
 
 def iso(ts: float | None) -> str | None:
@@ -33,6 +37,8 @@ def sees_content(state: MeetingState, viewer: Participant | None) -> bool:
     """False for observers of a closed meeting whose results are not published."""
     if viewer is None:
         return False
+    if viewer.id == ROOM_DISPLAY.id:
+        return True
     if viewer.role is Role.OBSERVER:
         return state.visibility is Visibility.PUBLIC
     return True

@@ -6,9 +6,10 @@ import hashlib
 import hmac
 import secrets
 
-from edlib.privacy import PUBLIC_OBSERVER
+from edlib.privacy import PUBLIC_OBSERVER, ROOM_DISPLAY
 
 PUBLIC = PUBLIC_OBSERVER.id  # the participant id of the shared observer link of a public meeting
+DISPLAY = ROOM_DISPLAY.id  # the participant id of the room display (projector) link
 
 
 def new_token() -> str:

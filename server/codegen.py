@@ -14,11 +14,32 @@ from enum import Enum
 from pathlib import Path
 
 from edlib import core  # noqa: F401  (fills the registry)
+from edlib.delphi_commands import SCALES
 from edlib.errors import Code
-from edlib.phases import ITEM_TRANSITIONS, ItemPhase, MeetingPhase
+from edlib.phases import (
+    ARGUMENTS_OPEN,
+    FINAL_VOTE_OPEN,
+    INDICATIVE_VOTE_OPEN,
+    ITEM_TRANSITIONS,
+    LINKS_OPEN,
+    MEETING_TRANSITIONS,
+    ItemPhase,
+    MeetingPhase,
+)
 from edlib.registry import COMMANDS, EVENTS
 from edlib.schema import MAX_LABEL, MAX_TEXT, describe
-from edlib.types import Category, FloorKind, FloorPolicy, Presence, Relation, Role, Stance, VoteChoice, VoteKind
+from edlib.types import (
+    Category,
+    DelphiDimension,
+    FloorKind,
+    FloorPolicy,
+    Presence,
+    Relation,
+    Role,
+    Stance,
+    VoteChoice,
+    VoteKind,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "web" / "src" / "generated" / "protocol.ts"
@@ -53,6 +74,15 @@ def typescript() -> str:
         "ITEM_PHASES": _values(ItemPhase),
         "MEETING_PHASES": _values(MeetingPhase),
         "ITEM_TRANSITIONS": {str(k): sorted(str(v) for v in vs) for k, vs in ITEM_TRANSITIONS.items()},
+        "MEETING_TRANSITIONS": {str(k): sorted(str(v) for v in vs) for k, vs in MEETING_TRANSITIONS.items()},
+        "PHASE_RULES": {
+            "arguments": sorted(str(p) for p in ARGUMENTS_OPEN),
+            "links": sorted(str(p) for p in LINKS_OPEN),
+            "indicative_vote": sorted(str(p) for p in INDICATIVE_VOTE_OPEN),
+            "final_vote": sorted(str(p) for p in FINAL_VOTE_OPEN),
+        },
+        "DELPHI_DIMENSIONS": _values(DelphiDimension),
+        "DELPHI_SCALES": sorted(hi for _, hi in SCALES),
         "LIMITS": {"text": MAX_TEXT, "label": MAX_LABEL},
         "VIEWS": ["map", "floor", "participation", "delphi"],
     }

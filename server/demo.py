@@ -90,7 +90,6 @@ def describe(created: Created, base_url: str) -> str:
     if created.observer_token:
         lines.append(f"  {'observer':<11} {'(public gallery)':<24} "
                      f"{base_url}/m/{created.meeting_id}#token={created.observer_token}")
-    fac = next(p for p in created.participants if p["role"] == "facilitator")
     lines.append(f"  {'projector':<11} {'(room screen)':<24} "
-                 f"{base_url}/m/{created.meeting_id}#token={fac['token']}&view=projector")
+                 f"{base_url}/m/{created.meeting_id}#token={created.display_token}&view=projector")
     return "\n".join(lines)

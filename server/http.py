@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from edlib.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from edlib.privacy import PUBLIC_OBSERVER
+from edlib.privacy import SPECIAL_VIEWERS
 from edlib.types import Role
 from edlib.views import snapshot
 
@@ -63,6 +63,7 @@ async def create_meeting(request: web.Request) -> web.Response:
     }
     if created.observer_token:
         out["observer_url"] = f"{base}/m/{created.meeting_id}#token={created.observer_token}"
+    out["display_url"] = f"{base}/m/{created.meeting_id}#token={created.display_token}&view=projector"
     return web.json_response(out, status=201)
 
 
@@ -84,7 +85,7 @@ async def _viewer(request: web.Request) -> tuple[Any, Any]:
     agg = await hub.get(found[0])
     if agg is None:
         raise NotFound("no such meeting")
-    viewer = PUBLIC_OBSERVER if found[1] == auth.PUBLIC else agg.state.participants[found[1]]
+    viewer = SPECIAL_VIEWERS.get(found[1]) or agg.state.participants[found[1]]
     return agg, viewer
 
 

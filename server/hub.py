@@ -75,6 +75,7 @@ class Created:
     items: list[str]
     participants: list[dict[str, Any]]  # id, name, role, token
     observer_token: str | None
+    display_token: str
 
 
 class Hub:
@@ -134,7 +135,9 @@ class Hub:
         people = list(records[0].event.participants)  # type: ignore[attr-defined]
         tokens = {p["id"]: auth.new_token() for p in people}
         observer = auth.new_token() if spec.visibility == "public" else None
+        display = auth.new_token()
         digests = {auth.digest(t): pid for pid, t in tokens.items()}
+        digests[auth.digest(display)] = auth.DISPLAY
         if observer:
             digests[auth.digest(observer)] = auth.PUBLIC
         await self._store(self.store.put_tokens(meeting_id, digests))
@@ -150,6 +153,7 @@ class Hub:
             [{"participant_id": p["id"], "name": p["name"], "role": p["role"], "token": tokens[p["id"]]}
              for p in people],
             observer,
+            display,
         )
 
     async def execute(self, meeting_id: str, actor: str | None, payload: Any, cid: str | None = None) -> list[Recorded]:

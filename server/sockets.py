@@ -20,7 +20,7 @@ from typing import Any
 import socketio
 
 from edlib.errors import Code, Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge
-from edlib.privacy import PUBLIC_OBSERVER, envelope, iso
+from edlib.privacy import PUBLIC_OBSERVER, ROOM_DISPLAY, SPECIAL_VIEWERS, envelope, iso
 from edlib.registry import Recorded
 from edlib.state import Participant
 from edlib.types import Role
@@ -36,11 +36,15 @@ log = logging.getLogger("edlib.socket")
 
 
 class Refused(socketio.exceptions.ConnectionRefusedError):
-    """A connect refusal whose data is exactly {"code", "message"} (protocol.md)."""
+    """A connect refusal whose data is {"code", "message"} (protocol.md).
+
+    The same pair is repeated under "data" because the JavaScript client hands only `data` to its
+    `connect_error` handler (as `err.data`), while other clients receive the whole object.
+    """
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
-        self.error_args = {"code": code, "message": message}
+        self.error_args = {"code": code, "message": message, "data": {"code": code, "message": message}}
 
 
 @dataclass
@@ -63,9 +67,7 @@ class Bucket:
 
 
 def viewer_of(agg: Aggregate, pid: str) -> Participant:
-    if pid == auth.PUBLIC:
-        return PUBLIC_OBSERVER
-    return agg.state.participants[pid]
+    return SPECIAL_VIEWERS.get(pid) or agg.state.participants[pid]
 
 
 def error(exc: DomainError) -> dict[str, Any]:
@@ -113,10 +115,10 @@ class SocketEdge:
             online[pid] = max(0, online.get(pid, 1) - 1)
             if online[pid] == 0:
                 self._connection_changed(mid, pid)
-            if pid != auth.PUBLIC:
+            if pid not in SPECIAL_VIEWERS:
                 with contextlib.suppress(StoreUnavailable):
                     await self.hub.store.connections(mid, pid, -1)
-            if online[pid] == 0 and pid != auth.PUBLIC:
+            if online[pid] == 0 and pid not in SPECIAL_VIEWERS:
                 asyncio.get_running_loop().call_later(
                     self.config.grace_s, lambda: asyncio.ensure_future(self._after_grace(mid, pid)))
 
@@ -164,7 +166,7 @@ class SocketEdge:
                 # arrives twice at worst (clients drop seqs they have), never not at all.
                 viewer = viewer_of(agg, session["pid"])
                 mid = agg.id
-                if viewer.role is Role.OBSERVER:
+                if viewer.role is Role.OBSERVER and viewer.id != auth.DISPLAY:
                     await self.sio.enter_room(sid, f"{mid}:obs")
                 else:
                     await self.sio.enter_room(sid, f"{mid}:members")
@@ -178,7 +180,7 @@ class SocketEdge:
                     await self.sio.save_session(sid, session)
                     if online[viewer.id] == 1:
                         self._connection_changed(mid, viewer.id)
-                    if viewer.id != auth.PUBLIC:
+                    if viewer.id not in SPECIAL_VIEWERS:
                         with contextlib.suppress(StoreUnavailable):
                             await self.hub.store.connections(mid, viewer.id, 1)
                 out: dict[str, Any] = {
@@ -208,8 +210,8 @@ class SocketEdge:
                 raise Conflict("join the meeting before sending commands")
             if len(json.dumps(data, ensure_ascii=False)) > self.config.max_payload:
                 raise TooLarge(f"a command may not exceed {self.config.max_payload} bytes")
-            if session["pid"] == auth.PUBLIC:
-                raise Forbidden("observers may not send commands")
+            if session["pid"] in SPECIAL_VIEWERS:
+                raise Forbidden("this link is read-only")
             cid = None
             if isinstance(data, dict) and "cid" in data:
                 data = dict(data)
@@ -241,9 +243,9 @@ class SocketEdge:
         obs = PUBLIC_OBSERVER
         for rec in records:
             if rec.event.private:
-                for pid in state.participants:
-                    if state.participants[pid].role is not Role.OBSERVER:
-                        await self.sio.emit("event", envelope(state, rec, state.participants[pid]), to=f"{mid}:p:{pid}")
+                for viewer in [*state.participants.values(), ROOM_DISPLAY]:
+                    if viewer.role is not Role.OBSERVER or viewer is ROOM_DISPLAY:
+                        await self.sio.emit("event", envelope(state, rec, viewer), to=f"{mid}:p:{viewer.id}")
             else:
                 member = next((p for p in state.participants.values() if p.role is not Role.OBSERVER), None)
                 await self.sio.emit("event", envelope(state, rec, member), to=f"{mid}:members")

@@ -23,7 +23,7 @@ import socketio
 from edlib import views as V
 from edlib.cogmap.view import map_analysis, view_patch
 from edlib.mapping import collective_map
-from edlib.privacy import PUBLIC_OBSERVER, sees_content
+from edlib.privacy import PUBLIC_OBSERVER, ROOM_DISPLAY, sees_content
 from edlib.registry import Recorded
 from edlib.state import Participant
 from edlib.types import Role
@@ -135,7 +135,14 @@ class ViewScheduler:
         raise KeyError(name)
 
     def current(self, agg: Aggregate, viewer: Participant) -> dict[str, Any]:
-        """All views for one viewer, as of now (sent with the join acknowledgement)."""
+        """All views for one viewer, as of now (sent with the join acknowledgement).
+
+        A map with no analysis yet (after a restart) gets one scheduled, pushed when ready.
+        """
+        for item_id, cmap in agg.state.maps.items():
+            key = (agg.id, item_id)
+            if key not in self.analysis and key not in self.analysing and cmap.link_count:
+                self.analysing[key] = asyncio.get_running_loop().create_task(self._analyse(agg, item_id))
         if not sees_content(agg.state, viewer):
             return {"delphi": self._wrap(agg, "delphi", V.delphi_view(agg.state, viewer))} \
                 if agg.state.results_published else {}
@@ -149,8 +156,8 @@ class ViewScheduler:
         public = sees_content(s, PUBLIC_OBSERVER)
         for name in sorted(names):
             if name == "delphi":
-                for p in s.participants.values():
-                    if p.role is not Role.OBSERVER:
+                for p in [*s.participants.values(), ROOM_DISPLAY]:
+                    if p.role is not Role.OBSERVER or p is ROOM_DISPLAY:
                         await self.sio.emit("view", self._wrap(agg, name, V.delphi_view(s, p)), to=f"{mid}:p:{p.id}")
                 if public or s.results_published:
                     data = V.delphi_view(s, PUBLIC_OBSERVER)

@@ -121,8 +121,8 @@ async def test_redis_stopped_then_back_on_the_same_port(own_redis: RedisProcess,
         snap = await session.get(f"{a.url}/api/meetings/{room['meeting']}",
                                  headers={"Authorization": f"Bearer {room['tokens']['Secretaris']}"})
         assert snap.status == 503 and (await snap.json())["error"]["code"] == "unavailable"
-    assert await refused_connect(a.url, room["tokens"]["Secretaris"]) == {
-        "code": "unavailable", "message": "storage is unreachable; try again shortly"}
+    refusal = {"code": "unavailable", "message": "storage is unreachable; try again shortly"}
+    assert await refused_connect(a.url, room["tokens"]["Secretaris"]) == {**refusal, "data": refusal}
     # A member on the list of speakers leaves: A pushes a floor view. Its publish to the other processes
     # fails and is logged (python-socketio tries twice, then gives up); A's own sockets still get it,
     # and nothing crashes.

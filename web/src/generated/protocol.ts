@@ -533,6 +533,51 @@ export const ITEM_TRANSITIONS = {
   ]
 } as const;
 
+export const MEETING_TRANSITIONS = {
+  "scheduled": [
+    "ended",
+    "in_session"
+  ],
+  "in_session": [
+    "ended"
+  ],
+  "ended": [
+    "in_session"
+  ]
+} as const;
+
+export const PHASE_RULES = {
+  "arguments": [
+    "delphi",
+    "discussion",
+    "preparation"
+  ],
+  "links": [
+    "delphi",
+    "discussion",
+    "preparation"
+  ],
+  "indicative_vote": [
+    "discussion",
+    "preparation"
+  ],
+  "final_vote": [
+    "decision"
+  ]
+} as const;
+
+export const DELPHI_DIMENSIONS = [
+  "agreement",
+  "importance",
+  "feasibility"
+] as const;
+
+export const DELPHI_SCALES = [
+  5,
+  7,
+  9
+] as const;
+
 export const LIMITS = {
   "text": 2000,
   "label": 120
