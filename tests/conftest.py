@@ -109,3 +109,21 @@ async def start_server(**overrides: Any) -> TestServer:
     srv = TestServer(create_app(Config(**settings), store=MemoryStore()), port=0)
     await srv.start_server()
     return srv
+
+
+@pytest.fixture
+async def sitting(
+    make_meeting: Callable[..., Awaitable[dict[str, Any]]], clients: Callable[[str], Awaitable[Client]]
+) -> Callable[..., Awaitable[tuple[dict[str, Any], dict[str, str], Client]]]:
+    """A meeting in session with item i1 under discussion: (creation answer, tokens by name, joined facilitator)."""
+
+    async def make(spec: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str], Client]:
+        created = await make_meeting(spec)
+        tokens = {p["name"]: p["token"] for p in created["participants"]}
+        fac = await clients(tokens["Anne Mertens"])
+        assert (await fac.join())["ok"]
+        for command in ({"type": "meeting.start"}, {"type": "item.open", "item_id": "i1"}):
+            assert (await fac.command(**command))["ok"]
+        return created, tokens, fac
+
+    return make

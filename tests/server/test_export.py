@@ -23,13 +23,8 @@ async def export(server: Any, mid: str, token: str, query: str) -> tuple[int, st
         return resp.status, await resp.text()
 
 
-async def meeting_with_links(make_meeting: Any, clients: Any, spec: dict[str, Any] | None = None) -> dict[str, Any]:
-    created = await make_meeting(spec)
-    t = {p["name"]: p["token"] for p in created["participants"]}
-    fac = await clients(t["Anne Mertens"])
-    await fac.join()
-    for cmd in ({"type": "meeting.start"}, {"type": "item.open", "item_id": "i1"}):
-        assert (await fac.command(**cmd))["ok"]
+async def meeting_with_links(sitting: Any, clients: Any, spec: dict[str, Any] | None = None) -> dict[str, Any]:
+    created, t, fac = await sitting(spec)
     sofie, luc = await clients(t["Sofie Janssens"]), await clients(t["Luc Peeters"])
     await sofie.join()
     await luc.join()
@@ -39,8 +34,8 @@ async def meeting_with_links(make_meeting: Any, clients: Any, spec: dict[str, An
     return {"id": created["meeting_id"], "t": t, "fac": fac, "sofie": sofie, "luc": luc}
 
 
-async def test_graphml_is_valid_and_typed(make_meeting: Any, clients: Any, server: Any) -> None:
-    m = await meeting_with_links(make_meeting, clients)
+async def test_graphml_is_valid_and_typed(sitting: Any, clients: Any, server: Any) -> None:
+    m = await meeting_with_links(sitting, clients)
     status, body = await export(server, m["id"], m["t"]["Thomas Leclercq"], "format=graphml&item_id=i1")
     assert status == 200
     root = ET.fromstring(body)
@@ -54,8 +49,8 @@ async def test_graphml_is_valid_and_typed(make_meeting: Any, clients: Any, serve
     assert graph.edges["schoolstraat", "verkeer"]["bridge"] is True
 
 
-async def test_adjacency_matrix_layout(make_meeting: Any, clients: Any, server: Any) -> None:
-    m = await meeting_with_links(make_meeting, clients)
+async def test_adjacency_matrix_layout(sitting: Any, clients: Any, server: Any) -> None:
+    m = await meeting_with_links(sitting, clients)
     status, body = await export(server, m["id"], m["t"]["Anne Mertens"], "format=csv&what=map&item_id=i1")
     assert status == 200
     rows = list(csv.reader(io.StringIO(body)))
@@ -69,12 +64,12 @@ async def test_adjacency_matrix_layout(make_meeting: Any, clients: Any, server: 
 
 
 async def test_learning_export_uses_stable_pseudonyms_and_waits_for_the_item(
-    make_meeting: Any, clients: Any, server: Any
+    sitting: Any, clients: Any, server: Any
 ) -> None:
     spec = copy.deepcopy(SPEC)
     for n, p in enumerate(spec["participants"]):
         p["person_id"] = f"person-{n}"
-    first = await meeting_with_links(make_meeting, clients, spec)
+    first = await meeting_with_links(sitting, clients, spec)
     status, body = await export(server, first["id"], first["t"]["Anne Mertens"], "what=learning&format=json")
     assert status == 409  # the item is still under discussion
     await first["fac"].command(type="item.close", item_id="i1")
@@ -84,7 +79,7 @@ async def test_learning_export_uses_stable_pseudonyms_and_waits_for_the_item(
     assert len(rows) == 3 and all(r["member"].startswith("r-") for r in rows)
     for person in SPEC["participants"]:
         assert person["name"] not in body
-    second = await meeting_with_links(make_meeting, clients, spec)
+    second = await meeting_with_links(sitting, clients, spec)
     await second["fac"].command(type="item.close", item_id="i1")
     status, body2 = await export(server, second["id"], second["t"]["Thomas Leclercq"], "what=learning&format=csv")
     assert {r["member"] for r in rows} == {r["member"] for r in csv.DictReader(io.StringIO(body2))}
@@ -92,19 +87,19 @@ async def test_learning_export_uses_stable_pseudonyms_and_waits_for_the_item(
     assert status == 403
 
 
-async def test_unknown_exports_are_invalid(make_meeting: Any, clients: Any, server: Any) -> None:
-    m = await meeting_with_links(make_meeting, clients)
+async def test_unknown_exports_are_invalid(sitting: Any, clients: Any, server: Any) -> None:
+    m = await meeting_with_links(sitting, clients)
     for query, field in (("what=secrets", "what"), ("what=map&format=pdf", "format"), ("format=csv&item_id=i9",
                                                                                       "item_id")):
         status, body = await export(server, m["id"], m["t"]["Anne Mertens"], query)
         assert status == 400 and f'"field": "{field}"' in body.replace('":"', '": "'), (query, body)
 
 
-async def test_what_if_scenario(make_meeting: Any, clients: Any, server: Any) -> None:
+async def test_what_if_scenario(sitting: Any, clients: Any, server: Any) -> None:
     from edlib.cogmap.model import CollectiveMap, LinkFact
     from edlib.cogmap.scenario import what_if
 
-    m = await meeting_with_links(make_meeting, clients)
+    m = await meeting_with_links(sitting, clients)
     status, _ = await export(server, m["id"], m["t"]["Sofie Janssens"], "")  # a councillor may not export
     assert status == 403
     async with aiohttp.ClientSession() as http:
@@ -129,8 +124,8 @@ async def test_what_if_scenario(make_meeting: Any, clients: Any, server: Any) ->
         assert bad.status == 400
 
 
-async def test_ratings_export_is_pseudonymous(make_meeting: Any, clients: Any, server: Any) -> None:
-    m = await meeting_with_links(make_meeting, clients)
+async def test_ratings_export_is_pseudonymous(sitting: Any, clients: Any, server: Any) -> None:
+    m = await meeting_with_links(sitting, clients)
     ack = await m["sofie"].command(type="argument.add", item_id="i1", text="Veiliger", stance="pro", category="effect")
     await m["luc"].command(type="argument.rate", argument_id=f"A{ack['seq']}", value=-1)
     status, body = await export(server, m["id"], m["t"]["Thomas Leclercq"], "what=ratings&format=csv")

@@ -65,13 +65,8 @@ async def test_remote_member_keeps_place_within_grace_and_loses_it_after() -> No
         await srv.close()
 
 
-async def test_grant_and_countdown_fields_reach_everyone(make_meeting: Any, clients: Any) -> None:
-    created = await make_meeting()
-    t = {p["name"]: p["token"] for p in created["participants"]}
-    fac = await clients(t["Anne Mertens"])
-    await fac.join()
-    await fac.command(type="meeting.start")
-    await fac.command(type="item.open", item_id="i1")
+async def test_grant_and_countdown_fields_reach_everyone(sitting: Any, clients: Any) -> None:
+    _, t, fac = await sitting()
     await fac.command(type="floor.set_policy", policy="fifo", time_limit_s=90)
     sofie = await clients(t["Sofie Janssens"])
     await sofie.join()

@@ -48,13 +48,8 @@ def comparable(m: dict[str, Any]) -> dict[str, Any]:
             "indices": m["indices"], "version": m["version"]}
 
 
-async def test_three_clients_assert_links_and_see_the_same_map(make_meeting: Any, clients: Any) -> None:
-    created = await make_meeting()
-    t = {p["name"]: p["token"] for p in created["participants"]}
-    fac = await clients(t["Anne Mertens"])
-    await fac.join()
-    await fac.command(type="meeting.start")
-    await fac.command(type="item.open", item_id="i1")
+async def test_three_clients_assert_links_and_see_the_same_map(sitting: Any, clients: Any) -> None:
+    _, t, _fac = await sitting()
     names = ["Sofie Janssens", "Luc Peeters", "Claire Dubois"]
     people = [await clients(t[n]) for n in names]
     mirrors = []

@@ -14,13 +14,8 @@ def tokens(created: dict[str, Any]) -> dict[str, str]:
     return {p["name"]: p["token"] for p in created["participants"]}
 
 
-async def opened(make_meeting: Any, clients: Any) -> tuple[dict[str, str], Client]:
-    created = await make_meeting()
-    t = tokens(created)
-    fac = await clients(t["Anne Mertens"])
-    assert (await fac.join())["ok"]
-    assert (await fac.command(type="meeting.start"))["ok"]
-    assert (await fac.command(type="item.open", item_id="i1"))["ok"]
+async def opened(sitting: Any) -> tuple[dict[str, str], Client]:
+    _, t, fac = await sitting()
     return t, fac
 
 
@@ -28,8 +23,8 @@ def argument(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "argument.add", "item_id": "i1", "text": text, "stance": "pro", "category": "effect", **extra}
 
 
-async def test_two_councillors_see_each_others_arguments(make_meeting: Any, clients: Any) -> None:
-    t, fac = await opened(make_meeting, clients)
+async def test_two_councillors_see_each_others_arguments(sitting: Any, clients: Any) -> None:
+    t, fac = await opened(sitting)
     sofie, luc = await clients(t["Sofie Janssens"]), await clients(t["Luc Peeters"])
     await sofie.join()
     await luc.join()
@@ -49,8 +44,8 @@ async def test_two_councillors_see_each_others_arguments(make_meeting: Any, clie
         assert c.seqs() == list(range(c.seqs()[0], c.seqs()[-1] + 1))
 
 
-async def test_late_joiner_gets_snapshot(make_meeting: Any, clients: Any) -> None:
-    t, _fac = await opened(make_meeting, clients)
+async def test_late_joiner_gets_snapshot(sitting: Any, clients: Any) -> None:
+    t, _fac = await opened(sitting)
     sofie = await clients(t["Sofie Janssens"])
     await sofie.join()
     await sofie.command(**argument("Eerste argument"))
@@ -64,8 +59,8 @@ async def test_late_joiner_gets_snapshot(make_meeting: Any, clients: Any) -> Non
     assert set(ack["views"]) == {"map", "floor", "participation", "delphi"}
 
 
-async def test_reconnect_with_since_gets_exactly_the_missed_events(make_meeting: Any, clients: Any) -> None:
-    t, fac = await opened(make_meeting, clients)
+async def test_reconnect_with_since_gets_exactly_the_missed_events(sitting: Any, clients: Any) -> None:
+    t, fac = await opened(sitting)
     sofie = await clients(t["Sofie Janssens"])
     first = await sofie.join()
     await sofie.command(**argument("een"))
@@ -96,8 +91,8 @@ async def test_bad_token_is_refused_at_connect(server: Any) -> None:
         assert not sio.connected
 
 
-async def test_observer_command_is_forbidden(make_meeting: Any, clients: Any) -> None:
-    t, fac = await opened(make_meeting, clients)
+async def test_observer_command_is_forbidden(sitting: Any, clients: Any) -> None:
+    t, fac = await opened(sitting)
     press = await clients(t["Pers"])
     ack = await press.join()
     assert ack["ok"] and ack["snapshot"].get("restricted") is True  # a closed meeting shows observers nothing
@@ -133,8 +128,8 @@ BAD: list[tuple[Any, str]] = [
 ]
 
 
-async def test_bad_payloads_get_coded_errors_and_change_nothing(make_meeting: Any, clients: Any) -> None:
-    t, _fac = await opened(make_meeting, clients)
+async def test_bad_payloads_get_coded_errors_and_change_nothing(sitting: Any, clients: Any) -> None:
+    t, _fac = await opened(sitting)
     sofie = await clients(t["Sofie Janssens"])
     before = await sofie.join()
     for payload, code in BAD:
@@ -149,8 +144,8 @@ async def test_bad_payloads_get_coded_errors_and_change_nothing(make_meeting: An
     assert (await sofie.command(**argument("nog steeds verbonden")))["ok"]
 
 
-async def test_unknown_message_is_answered(make_meeting: Any, clients: Any) -> None:
-    t, _ = await opened(make_meeting, clients)
+async def test_unknown_message_is_answered(sitting: Any, clients: Any) -> None:
+    t, _ = await opened(sitting)
     sofie = await clients(t["Sofie Janssens"])
     res = await sofie.sio.call("hack", {"x": 1}, timeout=5)
     assert res["ok"] is False and res["error"]["code"] == "invalid"
@@ -158,8 +153,8 @@ async def test_unknown_message_is_answered(make_meeting: Any, clients: Any) -> N
     assert res["error"]["code"] == "invalid"
 
 
-async def test_flood_is_rate_limited_without_losing_the_connection(make_meeting: Any, clients: Any) -> None:
-    t, _ = await opened(make_meeting, clients)
+async def test_flood_is_rate_limited_without_losing_the_connection(sitting: Any, clients: Any) -> None:
+    t, _ = await opened(sitting)
     sofie = await clients(t["Sofie Janssens"])
     await sofie.join()
     results = [await sofie.command(type="presence.set", where="room" if n % 2 else "remote") for n in range(120)]
@@ -169,8 +164,8 @@ async def test_flood_is_rate_limited_without_losing_the_connection(make_meeting:
     assert sofie.sio.connected
 
 
-async def test_resend_with_the_same_command_id_records_once(make_meeting: Any, clients: Any) -> None:
-    t, _fac = await opened(make_meeting, clients)
+async def test_resend_with_the_same_command_id_records_once(sitting: Any, clients: Any) -> None:
+    t, _fac = await opened(sitting)
     sofie = await clients(t["Sofie Janssens"])
     await sofie.join()
     first = await sofie.command(cid="c-1", **argument("eenmaal"))
@@ -188,15 +183,10 @@ async def test_resend_with_the_same_command_id_records_once(make_meeting: Any, c
     assert bad["error"]["code"] == "invalid" and bad["error"]["field"] == "cid"
 
 
-async def test_room_display_sees_the_meeting_read_only(make_meeting: Any, clients: Any) -> None:
-    created = await make_meeting()  # a closed meeting: no public gallery, but the room's screen shows the map
+async def test_room_display_sees_the_meeting_read_only(sitting: Any, clients: Any) -> None:
+    created, t, fac = await sitting()  # a closed meeting: no public gallery, but the room's screen shows the map
     assert "observer_url" not in created and created["display_url"].endswith("&view=projector")
     token = created["display_url"].split("#token=")[1].split("&")[0]
-    t = tokens(created)
-    fac = await clients(t["Anne Mertens"])
-    await fac.join()
-    await fac.command(type="meeting.start")
-    await fac.command(type="item.open", item_id="i1")
     screen = await clients(token)
     ack = await screen.join()
     assert ack["you"]["role"] == "observer" and "restricted" not in ack["snapshot"]
