@@ -1,7 +1,8 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { CATEGORIES, LIMITS, RELATIONS, STANCES } from "../generated/protocol";
 import { t } from "../i18n";
 import { can, useApp } from "../lib/app";
+import { serverNow } from "../lib/clock";
 import { personWithGroup, timeOfDay } from "../lib/format";
 import type { Argument, Category, Item, Relation, Stance } from "../lib/types";
 
@@ -37,6 +38,50 @@ function RateButtons(props: { a: Argument; enabled: boolean }) {
   );
 }
 
+/** The author may correct an argument this long after adding it (the server's `argument.edit` rule). */
+export const EDIT_GRACE_S = 120;
+
+/** Milliseconds left to edit, re-rendering once when the grace period ends. */
+function useEditWindow(createdAt: string, skewMs: number, active: boolean): number {
+  const left = Date.parse(createdAt) + EDIT_GRACE_S * 1000 - serverNow(skewMs);
+  const [, setExpired] = useState(false);
+  useEffect(() => {
+    if (!active || left <= 0) return;
+    const timer = setTimeout(() => setExpired(true), left + 50);
+    return () => clearTimeout(timer);
+  }, [createdAt, active, left > 0]);
+  return active ? Math.max(0, left) : 0;
+}
+
+function EditForm(props: { a: Argument; onDone: () => void }) {
+  const { conn } = useApp();
+  const [text, setText] = useState(props.a.text ?? "");
+  const [busy, setBusy] = useState(false);
+  const id = `edit-${props.a.id}`;
+  return (
+    <form
+      class="inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!text.trim()) return;
+        setBusy(true);
+        const ack = await conn.send({ type: "argument.edit", argument_id: props.a.id, text: text.trim() }, t("action.edit_argument"));
+        setBusy(false);
+        if (ack.ok) props.onDone();
+      }}
+    >
+      <label for={id}>{t("args.edit_label")}</label>
+      <textarea id={id} rows={3} required maxLength={LIMITS.text} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      <button type="submit" class="primary" disabled={busy || !text.trim()}>
+        {t("args.edit_save")}
+      </button>
+      <button type="button" onClick={props.onDone}>
+        {t("common.cancel")}
+      </button>
+    </form>
+  );
+}
+
 function HideForm(props: { a: Argument; onDone: () => void }) {
   const { conn } = useApp();
   const [reason, setReason] = useState("");
@@ -66,10 +111,15 @@ function ArgumentCard(props: { a: Argument; all: Argument[]; moderate: boolean; 
   const { s, conn } = useApp();
   const { a } = props;
   const [hiding, setHiding] = useState(false);
+  const [editing, setEditing] = useState(false);
   const me = s.you?.participant_id;
   const own = a.author === me;
   const parent = a.reply_to ? props.all.find((x) => x.id === a.reply_to) : undefined;
   const active = a.status === "active";
+  const mayEdit = useEditWindow(a.created_at, s.skewMs, !props.readOnly && own && active && can(s, "argument.edit")) > 0;
+  const floor = s.views.floor?.data;
+  const onFloor = Boolean(floor && (floor.current?.participant_id === me || floor.queue.some((q) => q.participant_id === me)));
+  const maySpeak = !props.readOnly && !props.moderate && can(s, "floor.request") && Boolean(floor) && !floor?.closed && !onFloor;
   return (
     <li class={`arg stance-${a.stance} status-${a.status}`} id={`arg-${a.id}`} data-testid="argument">
       <div class="arg-meta">
@@ -78,7 +128,11 @@ function ArgumentCard(props: { a: Argument; all: Argument[]; moderate: boolean; 
         <time class="muted small" dateTime={a.created_at}>
           {timeOfDay(a.created_at)}
         </time>
-        {a.edited && <span class="muted small">{t("args.edited")}</span>}
+        {a.edited && (
+          <span class="muted small" data-testid="edited">
+            {t("args.edited")}
+          </span>
+        )}
       </div>
       {parent && a.relation && (
         <p class={`reply-to rel-${a.relation}`}>
@@ -113,6 +167,21 @@ function ArgumentCard(props: { a: Argument; all: Argument[]; moderate: boolean; 
                 {t("args.reply")}
               </button>
             )}
+            {maySpeak && (
+              <button
+                type="button"
+                class="link"
+                data-testid="speak-about"
+                onClick={() => void conn.send({ type: "floor.request", kind: "speak", about: a.id }, t("action.request_about"))}
+              >
+                {t("args.speak_about")}
+              </button>
+            )}
+            {mayEdit && !editing && (
+              <button type="button" class="link" onClick={() => setEditing(true)}>
+                {t("args.edit")}
+              </button>
+            )}
             {!props.readOnly && own && can(s, "argument.withdraw") && (
               <button
                 type="button"
@@ -129,6 +198,7 @@ function ArgumentCard(props: { a: Argument; all: Argument[]; moderate: boolean; 
             )}
           </div>
           {hiding && <HideForm a={a} onDone={() => setHiding(false)} />}
+          {editing && mayEdit && <EditForm a={a} onDone={() => setEditing(false)} />}
         </div>
       )}
     </li>

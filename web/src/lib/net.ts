@@ -242,8 +242,13 @@ export class Connection {
     const snap = this.store.state.snap;
     this.lastSeq = ev.seq;
     if (!snap) return true;
-    const outcome = applyEvent(snap, this.ledger, ev, this.store.state.you ?? undefined);
+    const you = this.store.state.you ?? undefined;
+    const roleBefore = you?.role;
+    const outcome = applyEvent(snap, this.ledger, ev, you);
     this.store.update({});
+    if (you && roleBefore !== you.role && ev.type === "facilitator.transferred") {
+      this.store.toast("info", t(you.role === "facilitator" ? "transfer.now_facilitator" : "transfer.no_longer"));
+    }
     return outcome === "resync";
   }
 
@@ -288,6 +293,19 @@ export class Connection {
   // (`unavailable`) is sent again with the same cid, which the server records at most once. While offline,
   // commands wait in the outbox (kept in session storage, so a reload does not lose them) and are sent after
   // the next successful join; the person sees them in the offline banner and may cancel them.
+
+  /** GET a JSON endpoint of the HTTP API with this client's token; rejects with the server's {code, message}. */
+  async getJson<T>(path: string): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(path, { headers: { Authorization: `Bearer ${this.token}` } });
+    } catch {
+      throw { code: "offline", message: "" } as WireError;
+    }
+    const body = (await res.json().catch(() => null)) as (T & { error?: WireError }) | null;
+    if (!res.ok || !body) throw (body?.error ?? { code: "internal", message: String(res.status) }) as WireError;
+    return body;
+  }
 
   /** Send a command; the promise resolves with the final acknowledgement (a toast reports it too). */
   send(cmd: Command, label: string, opts: { quiet?: boolean } = {}): Promise<Ack> {

@@ -57,8 +57,17 @@ export function applyEvent(snap: Snapshot, ledger: Ledger, ev: Envelope, you: Yo
     case "meeting.phase_changed":
       snap.meeting.phase = d.phase;
       return "applied";
+    case "facilitator.transferred": {
+      // Both people's views switch at once; the fresh snapshot (role-filtered) follows.
+      for (const p of snap.participants) {
+        if (p.id === d.from) p.role = d.from_role;
+        else if (p.id === d.to) p.role = "facilitator";
+      }
+      if (you && you.participant_id === d.to) you.role = "facilitator";
+      else if (you && you.participant_id === d.from) you.role = d.from_role;
+      return "resync";
+    }
     case "meeting.results_published":
-    case "facilitator.transferred":
     case "concept.merged":
     case "concept.renamed":
       return "resync";

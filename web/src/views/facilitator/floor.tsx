@@ -4,6 +4,7 @@ import { t } from "../../i18n";
 import { useApp } from "../../lib/app";
 import { duration, groupName, personName, personWithGroup } from "../../lib/format";
 import type { FloorKind, FloorPolicy, FloorView } from "../../lib/types";
+import { excerpt } from "../../components/arguments";
 import { Countdown } from "../../components/common";
 
 function reasonText(reason: string): string {
@@ -65,6 +66,11 @@ function QueueList(props: { floor: FloorView }) {
               <span class="qname">{personWithGroup(s.snap, q.participant_id)}</span>
               <span class="qmeta">
                 {q.kind !== "speak" && <span class="tag warn">{t(`floor.kind.${q.kind}`)}</span>}
+                {q.about && (
+                  <span class="qabout small" data-testid="queue-about">
+                    {t("floor.about", { text: excerpt(s.snap?.arguments?.find((a) => a.id === q.about)?.text ?? null, 60) })}
+                  </span>
+                )}
                 {q.added_by && <span class="tag">{t("floor.in_chamber")}</span>}
                 {!q.connected && <span class="tag">{t("floor.disconnected")}</span>}
                 {q.spoken_s > 0 && <span class="muted small">{t("floor.spoken", { time: duration(q.spoken_s) })}</span>}

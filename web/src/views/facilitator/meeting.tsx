@@ -1,6 +1,8 @@
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ITEM_PHASES, ITEM_TRANSITIONS } from "../../generated/protocol";
 import { t } from "../../i18n";
 import { useApp } from "../../lib/app";
+import { personWithGroup } from "../../lib/format";
 import type { Item, ItemPhase } from "../../lib/types";
 
 function ItemRow(props: { item: Item; current: boolean }) {
@@ -37,6 +39,77 @@ function ItemRow(props: { item: Item; current: boolean }) {
         </button>
       </div>
     </li>
+  );
+}
+
+/** Hand the facilitator role to another participant: choose, confirm, send. */
+function HandOver() {
+  const { s, conn } = useApp();
+  const [to, setTo] = useState("");
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const yes = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirming) yes.current?.focus();
+  }, [confirming]);
+  const me = s.you?.participant_id;
+  const people = (s.snap?.participants ?? []).filter((p) => p.id !== me && p.role !== "observer");
+  if (people.length === 0) return null;
+  const name = people.find((p) => p.id === to)?.name ?? "";
+  return (
+    <section class="card" aria-labelledby="handover-h" data-testid="handover">
+      <h3 id="handover-h">{t("transfer.title")}</h3>
+      <p class="hint" id="handover-hint">
+        {t("transfer.hint")}
+      </p>
+      {!confirming ? (
+        <form
+          class="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (to) setConfirming(true);
+          }}
+        >
+          <label for="handover-to">{t("transfer.to")}</label>
+          <select id="handover-to" value={to} aria-describedby="handover-hint" onChange={(e) => setTo(e.currentTarget.value)}>
+            <option value="">{t("transfer.choose")}</option>
+            {people.map((p) => (
+              <option value={p.id} key={p.id}>
+                {personWithGroup(s.snap, p.id)}
+              </option>
+            ))}
+          </select>
+          <button type="submit" disabled={!to}>
+            {t("transfer.start")}
+          </button>
+        </form>
+      ) : (
+        <div class="confirm" role="group" aria-labelledby="handover-q">
+          <p id="handover-q">
+            <strong>{t("transfer.confirm", { name })}</strong>
+          </p>
+          <div class="actions wrap">
+            <button
+              type="button"
+              class="primary"
+              disabled={busy}
+              ref={yes}
+              onClick={async () => {
+                setBusy(true);
+                const ack = await conn.send({ type: "facilitator.transfer", participant_id: to }, t("action.transfer"));
+                setBusy(false);
+                if (!ack.ok) setConfirming(false);
+              }}
+            >
+              {t("transfer.yes")}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t("common.cancel")}
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
   );
 }
 
@@ -78,6 +151,7 @@ export function MeetingControl() {
           ))}
         </ul>
       </section>
+      <HandOver />
     </div>
   );
 }
