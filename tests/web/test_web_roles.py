@@ -4,6 +4,7 @@ A module of its own: the hand-over changes who chairs the demo meeting, so it ge
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -47,6 +48,23 @@ def test_edit_speak_about_and_hand_over(demo: Demo, open_page: Any) -> None:
     expect(theirs.get_by_role("button", name="Speak about this")).to_have_count(0)  # already on the list
     row = fac.get_by_test_id("queue-row").filter(has_text="Luc Peeters")
     expect(row.get_by_test_id("queue-about")).to_contain_text("De knip verlegt het verkeer")
+
+    # What if the school street were fixed at 0? The concepts that change most, with signed changes.
+    fac.get_by_role("tab", name="Map & concepts").click()
+    scenario = fac.get_by_test_id("scenario")
+    school = scenario.get_by_role("checkbox", name="rue scolaire")
+    school.focus()
+    fac.keyboard.press("Space")
+    expect(school).to_be_checked()
+    expect(scenario.get_by_label("Value (0 to 1)")).to_have_value("1")  # the default
+    scenario.get_by_label("Value (0 to 1)").fill("0")
+    scenario.get_by_role("button", name="Compute the scenario").click()
+    expect(scenario.get_by_test_id("scenario-result")).to_be_visible()
+    rows = scenario.get_by_test_id("scenario-row")
+    expect(rows.first).to_be_visible()
+    assert 1 <= rows.count() <= 8
+    assert all(re.search(r"[+−-]\d", cell) for cell in rows.locator("td").all_inner_texts())
+    assert_accessible(fac, "facilitator, map & concepts with a scenario")
 
     # The chair hands the role over to Luc: choose, confirm; both screens switch.
     fac.get_by_role("tab", name="Agenda").click()

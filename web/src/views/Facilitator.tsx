@@ -11,6 +11,7 @@ import { FloorControl } from "./facilitator/floor";
 import { MeetingControl } from "./facilitator/meeting";
 import { ConceptCare } from "./facilitator/moderation";
 import { ParticipationPanel } from "./facilitator/participation";
+import { ScenarioPanel } from "./facilitator/scenario";
 
 /** The facilitator's tablet: the floor on the left, the meeting, moderation, Delphi and participation on the right. */
 export function FacilitatorView() {
@@ -53,6 +54,7 @@ export function FacilitatorView() {
                 item ? (
                   <>
                     <ConceptCare item={item} />
+                    <ScenarioPanel item={item} />
                     <LinkList item={item} readOnly />
                   </>
                 ) : (
