@@ -1,4 +1,5 @@
-"""Correcting one's argument, asking to speak about an argument, and handing over the facilitator role.
+"""Correcting one's argument, asking to speak about an argument, a what-if scenario, a real-time questionnaire,
+and handing over the facilitator role.
 
 A module of its own: the hand-over changes who chairs the demo meeting, so it gets its own server."""
 
@@ -15,7 +16,7 @@ from tests.web.conftest import LAPTOP, PHONE, TABLET, Demo, assert_accessible
 pytestmark = pytest.mark.browser
 
 
-def test_edit_speak_about_and_hand_over(demo: Demo, open_page: Any) -> None:
+def test_edit_speak_about_scenario_realtime_and_hand_over(demo: Demo, open_page: Any) -> None:
     sofie = open_page(demo.councillor("Sofie Janssens"), LAPTOP)
     luc = open_page(demo.councillor("Luc Peeters"), PHONE)
     fac = open_page(demo.facilitator, TABLET)
@@ -66,8 +67,27 @@ def test_edit_speak_about_and_hand_over(demo: Demo, open_page: Any) -> None:
     assert all(re.search(r"[+−-]\d", cell) for cell in rows.locator("td").all_inner_texts())
     assert_accessible(fac, "facilitator, map & concepts with a scenario")
 
-    # The chair hands the role over to Luc: choose, confirm; both screens switch.
+    # A real-time questionnaire: members see the group's answers so far as they answer.
+    fac.get_by_role("tab", name=re.compile("^Questionnaire")).click()
+    fac.get_by_label("Statements").fill("Deliveries can move outside school hours.")
+    fac.get_by_role("button", name="Add the statements").click()
+    fac.get_by_label(re.compile("^Real-time")).check()
+    fac.get_by_role("button", name="Create the questionnaire").click()
+    fac.get_by_test_id("survey-admin").get_by_role("button", name="Open round 1").click()
+    sofie.get_by_role("tab", name=re.compile("^Questionnaire")).click()
+    expect(sofie.get_by_test_id("delphi-live-hint")).to_be_visible()
+    expect(sofie.get_by_test_id("delphi-live")).to_have_count(0)  # nobody has answered yet
+    sofie.get_by_test_id("delphi-statement").get_by_role("radio", name=re.compile(r"^4\b")).check()
+    sofie.get_by_role("button", name="Send my answers").click()
+    live = sofie.get_by_test_id("delphi-live")
+    expect(live).to_contain_text("The group so far")
+    expect(live.get_by_test_id("statement-feedback")).to_contain_text("Answers1")
+    luc.get_by_role("tab", name=re.compile("^Questionnaire")).click()
+    expect(luc.get_by_test_id("delphi-live")).to_be_visible()  # before he answers too
+    assert_accessible(sofie, "participant, real-time questionnaire")
     fac.get_by_role("tab", name="Agenda").click()
+
+    # The chair hands the role over to Luc: choose, confirm; both screens switch.
     handover = fac.get_by_test_id("handover")
     pick = handover.get_by_label("New facilitator")
     luc_option = pick.locator("option", has_text="Luc Peeters").get_attribute("value")

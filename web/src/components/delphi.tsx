@@ -117,6 +117,8 @@ function RespondForm(props: { survey: Survey }) {
   for (let v = survey.scale.min; v <= survey.scale.max; v++) points.push(v);
   const previous = round === 2 ? survey.feedback["1"] : undefined;
   const answered = Object.keys(saved).length > 0;
+  // A real-time survey's open round carries the group's answers so far (`live`), shown as members answer.
+  const live = survey.realtime && survey.open ? survey.live : undefined;
   return (
     <form
       class="delphi-form"
@@ -136,6 +138,7 @@ function RespondForm(props: { survey: Survey }) {
       <p class="hint">
         {t("delphi.scale_hint", { min: survey.scale.min, low, max: survey.scale.max, high })}
       </p>
+      {live && <p class="hint" data-testid="delphi-live-hint">{t("delphi.live_hint")}</p>}
       {survey.statements.map((st, i) => (
         <fieldset class="statement" key={st.id} data-testid="delphi-statement">
           <legend>
@@ -165,6 +168,12 @@ function RespondForm(props: { survey: Survey }) {
               {high}
             </span>
           </div>
+          {live?.[st.id] && live[st.id].n > 0 && (
+            <div class="live" data-testid="delphi-live">
+              <p class="live-title">{t("delphi.live")}</p>
+              <StatementFeedback summary={live[st.id]} survey={survey} mine={saved[st.id]} mineRound={round} />
+            </div>
+          )}
           <details class="rationale" open={Boolean(comments[st.id])}>
             <summary>{t("delphi.add_reason")}</summary>
             <label class="sr-only" for={`c-${survey.id}-${st.id}`}>

@@ -406,6 +406,9 @@ export const en = {
   "scenario.not_converged": "The map did not settle into a steady state: the changes compare the states after the last step.",
   "scenario.no_change": "No other concept changes.",
   "scenario.failed": "The scenario could not be computed: {message}",
+  "delphi.live_hint": "Real-time questionnaire: the group's answers show as they come in; you may change yours while the round is open.",
+  "delphi.live": "The group so far",
+  "dadmin.realtime": "Real-time (members see the group's answers as they come in)",
 };
 
 export type Key = keyof typeof en;

@@ -407,4 +407,7 @@ export const fr: Catalog = {
   "scenario.not_converged": "La carte ne s’est pas stabilisée : les changements comparent les états après la dernière étape.",
   "scenario.no_change": "Aucun autre concept ne change.",
   "scenario.failed": "Le scénario n’a pas pu être calculé : {message}",
+  "delphi.live_hint": "Questionnaire en temps réel : les réponses du groupe s’affichent au fur et à mesure ; vous pouvez modifier la vôtre tant que le tour est ouvert.",
+  "delphi.live": "Le groupe jusqu’ici",
+  "dadmin.realtime": "En temps réel (les membres voient les réponses du groupe au fur et à mesure)",
 };

@@ -407,4 +407,7 @@ export const nl: Catalog = {
   "scenario.not_converged": "De kaart kwam niet tot rust: de veranderingen vergelijken de toestanden na de laatste stap.",
   "scenario.no_change": "Geen ander concept verandert.",
   "scenario.failed": "Het scenario kon niet worden berekend: {message}",
+  "delphi.live_hint": "Realtime-vragenlijst: de antwoorden van de groep verschijnen zodra ze binnenkomen; u kunt het uwe aanpassen zolang de ronde open is.",
+  "delphi.live": "De groep tot nu toe",
+  "dadmin.realtime": "Realtime (leden zien de antwoorden van de groep zodra ze binnenkomen)",
 };

@@ -16,6 +16,7 @@ function Builder(props: { item: Item }) {
   const { s, conn } = useApp();
   const [drafts, setDrafts] = useState<Draft[]>([]);
   const [text, setText] = useState("");
+  const [realtime, setRealtime] = useState(false);
   const [max, setMax] = useState<number>(5);
   const args = (s.snap?.arguments ?? []).filter((a) => a.item_id === props.item.id && a.status === "active");
   const chosen = new Set(drafts.flatMap((d) => ("argument_id" in d ? [d.argument_id] : [])));
@@ -82,13 +83,21 @@ function Builder(props: { item: Item }) {
             </option>
           ))}
         </select>
+        <label class="choice">
+          <input type="checkbox" checked={realtime} onChange={(e) => setRealtime(e.currentTarget.checked)} />
+          {t("dadmin.realtime")}
+        </label>
         <button
           type="button"
           class="primary"
           disabled={drafts.length === 0}
           onClick={async () => {
-            const ack = await conn.send({ type: "delphi.create", item_id: props.item.id, statements: drafts, scale: { min: 1, max } }, t("action.delphi_create"));
-            if (ack.ok) setDrafts([]);
+            const cmd = { type: "delphi.create" as const, item_id: props.item.id, statements: drafts, scale: { min: 1, max }, ...(realtime ? { realtime: true } : {}) };
+            const ack = await conn.send(cmd, t("action.delphi_create"));
+            if (ack.ok) {
+              setDrafts([]);
+              setRealtime(false);
+            }
           }}
         >
           {t("dadmin.create")}
