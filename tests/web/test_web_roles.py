@@ -64,6 +64,7 @@ def test_edit_speak_about_scenario_realtime_and_hand_over(demo: Demo, open_page:
     rows = scenario.get_by_test_id("scenario-row")
     expect(rows.first).to_be_visible()
     assert 1 <= rows.count() <= 8
+    assert set(rows.locator("th").all_inner_texts()) <= {"trafic motorisé", "sécurité des enfants", "livraisons"}
     assert all(re.search(r"[+−-]\d", cell) for cell in rows.locator("td").all_inner_texts())
     assert_accessible(fac, "facilitator, map & concepts with a scenario")
 
