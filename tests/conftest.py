@@ -52,8 +52,10 @@ class Client:
         return [e["seq"] for e in self.events]
 
     def view(self, name: str) -> dict[str, Any] | None:
+        """The view of that name with the highest seq (the latest received among equals), as protocol.md says:
+        with several server processes, a process that is behind can push an older view after a newer one."""
         found = [v for v in self.views if v["name"] == name]
-        return found[-1] if found else None
+        return max(reversed(found), key=lambda v: v["seq"]) if found else None
 
 
 async def until(check: Callable[[], bool], timeout: float = 5.0) -> None:
