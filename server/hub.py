@@ -1,5 +1,9 @@
 """The application service: load meetings, run commands one at a time, persist, then publish.
 
+Commands on one meeting are decided and appended one at a time (the meeting's lock); their delivery to
+the room runs in one task per meeting, in seq order, so an acknowledgement never waits for the fan-out
+of earlier commands.
+
 A command is acknowledged only after its events are appended to the store. On an
 append conflict (another process wrote first) the hub catches up from the store
 and decides again.
@@ -11,6 +15,7 @@ import asyncio
 import dataclasses
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -43,6 +48,14 @@ class Aggregate:
     log: list[Recorded] = field(default_factory=list)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     cids: dict[tuple[str | None, str], int] = field(default_factory=dict)  # (actor, command id) -> last seq
+    # Recorded batches waiting to be delivered, in seq order, by one sender task per meeting; `idle` is set
+    # whenever the outbox is empty. Commands do not wait for the fan-out of earlier ones.
+    outbox: deque[Sequence[Recorded]] = field(default_factory=deque)
+    sender: asyncio.Task[None] | None = None
+    idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.idle.set()
 
     def record(self, rec: Recorded) -> None:
         evolve(self.state, rec)
@@ -156,6 +169,29 @@ class Hub:
             display,
         )
 
+    def _deliver(self, agg: Aggregate, records: Sequence[Recorded]) -> None:
+        """Queue a recorded batch for delivery; one task per meeting delivers batches in seq order."""
+        agg.outbox.append(records)
+        agg.idle.clear()
+        if agg.sender is None or agg.sender.done():
+            agg.sender = asyncio.get_running_loop().create_task(self._send(agg))
+
+    async def _send(self, agg: Aggregate) -> None:
+        while agg.outbox:
+            records = agg.outbox[0]
+            for publish in self.publishers:
+                try:
+                    await publish(agg, records)
+                except Exception:  # one failed emit must not stop the meeting's deliveries
+                    log.exception("delivery failed", extra={"meeting": agg.id, "seq": records[-1].seq})
+            agg.outbox.popleft()
+        agg.idle.set()
+
+    async def drained(self, agg: Aggregate) -> None:
+        """Wait until every recorded batch has been handed to the publishers (used by join, under the lock,
+        so that a joiner gets each seq once: from its acknowledgement or from the room, never both)."""
+        await agg.idle.wait()
+
     async def execute(self, meeting_id: str, actor: str | None, payload: Any, cid: str | None = None) -> list[Recorded]:
         """Decide, append (compare-and-append), evolve, publish. Returns the recorded events.
 
@@ -174,8 +210,7 @@ class Hub:
                     found = [r for r in agg.log if r.seq == last]
                     # Its first attempt may have failed after reaching the store (a timeout), or its
                     # process died before publishing: publish it again (clients ignore seqs they have).
-                    for publish in self.publishers:
-                        await publish(agg, found)
+                    self._deliver(agg, found)
                     return found
                 last_at = agg.log[-1].at if agg.log else 0.0
                 ctx = Ctx(actor, max(self.clock(), last_at))
@@ -199,7 +234,6 @@ class Hub:
                     continue
                 for rec in records:
                     agg.record(rec)
-                for publish in self.publishers:
-                    await publish(agg, records)
+                self._deliver(agg, records)
                 return records
         raise Unavailable("the meeting is too busy right now; nothing was recorded, try again")

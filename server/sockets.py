@@ -162,6 +162,7 @@ class SocketEdge:
             if agg is None:
                 raise NotFound("no such meeting")
             async with agg.lock:
+                await self.hub.drained(agg)  # what is recorded so far has reached the room: no duplicates
                 # Rooms first, then the catch-up read: an event another process publishes meanwhile then
                 # arrives twice at worst (clients drop seqs they have), never not at all.
                 viewer = viewer_of(agg, session["pid"])
