@@ -97,6 +97,7 @@ class Hub:
         self.clock = clock
         self.meetings: dict[str, Aggregate] = {}
         self.publishers: list[Publisher] = []
+        self.caught_up: list[Callable[[Aggregate], None]] = []  # told when events of another process are applied
         self._loading: dict[str, asyncio.Lock] = {}
 
     def subscribe(self, publisher: Callable[[Aggregate, Sequence[Recorded]], Awaitable[None]]) -> None:
@@ -119,9 +120,13 @@ class Hub:
         return agg
 
     async def _catch_up(self, agg: Aggregate) -> None:
-        """Apply whatever the store holds beyond our state (written by another process)."""
-        for ev in await self._store(self.store.read(agg.id, agg.state.seq)):
+        """Apply whatever the store holds beyond our state (written by another process, which delivered it)."""
+        events = await self._store(self.store.read(agg.id, agg.state.seq))
+        for ev in events:
             agg.record(from_stored(ev))
+        if events:
+            for listener in self.caught_up:
+                listener(agg)
 
     async def refresh(self, agg: Aggregate) -> bool:
         """Catch up if another process may have written (cheap when nothing is new); True if it had."""

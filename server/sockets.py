@@ -79,6 +79,7 @@ class SocketEdge:
         self.sio, self.hub, self.config, self.metrics = sio, hub, config, metrics
         self.buckets: dict[str, Bucket] = {}
         self.views = ViewScheduler(sio, hub, config, self.connected)
+        hub.caught_up.append(self.views.adopt)
         self.online: dict[str, dict[str, int]] = {}  # meeting -> participant -> sockets
         hub.subscribe(self.publish)
         sio.on("connect", self.on_connect)

@@ -80,6 +80,15 @@ class ViewScheduler:
         self.observer_sent: dict[str, float] = {}  # meeting -> monotonic time of the last gallery participation push
         self.observer_tasks: dict[str, asyncio.Task[None]] = {}  # (meeting, item) -> last map view broadcast
 
+    def adopt(self, agg: Aggregate) -> None:
+        """Events written (and delivered) by another process were applied here: take the maps as they are now
+        as this process's last broadcast, so that its next patch starts from the version clients already hold
+        rather than from an older one (which would make them join again)."""
+        if not any(key[0] == agg.id for key in self.last_map):
+            return  # nothing broadcast from here yet: the first flush sends full maps anyway
+        for item_id, view in self.compute(agg, "map", None).items():
+            self.last_map[(agg.id, item_id)] = view
+
     def after(self, agg: Aggregate, records: Sequence[Recorded]) -> None:
         self.touch(agg.id, dirty_views(records))
         for item in map_items(agg, records):

@@ -25,6 +25,7 @@ from tests.deploy.cluster import (
     start_all,
     stored_log,
 )
+from tests.mirror import MapMirror
 from tests.processes import ServerProcess, create_meeting
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
@@ -266,3 +267,38 @@ async def test_sigkill_of_one_process_clients_resume_on_another(
         assert [(s, t) for s, t, _ in f.sequence()] == [(s, t) for s, t, _, _ in log[start:]], name
     print(f"\nSIGKILL of one of 3: {last} events; connections lost {dict(lost_connection)}, "
           f"gap fills {[f.gap_fills for f in room.values()]}, duplicates {[f.duplicates for f in room.values()]}")
+
+
+async def test_map_patches_chain_across_processes(
+    cluster: Callable[[int], Awaitable[list[ServerProcess]]],
+    followers: Callable[[str, str], Awaitable[Follower]],
+) -> None:
+    """Links written through two processes in turn: a client's map follows by patches alone, no re-join.
+
+    Each process patches from the last map it broadcast; one that catches up on another's events adopts the
+    map as it is then, so its next patch starts from the version clients already hold.
+    """
+    servers = await cluster(2)
+    tokens, _ = await open_meeting(servers[0].url, followers)
+    watcher = await followers(servers[0].url, tokens["Secretaris"])
+    mirror = MapMirror(watcher, "i1")
+    mirror.load(await watcher.join())
+    writers = [await followers(servers[n % 2].url, tokens[name]) for n, name in enumerate(COUNCILLORS[:2])]
+    for w in writers:
+        await w.join()
+    concepts = ["schoolstraat", "verkeer", "veiligheid", "lawaai", "handel", "fietsen"]
+    for n in range(6):
+        writer = writers[n % 2]  # alternate processes
+        ack = await writer.command(type="link.assert", item_id="i1", cause=concepts[n], effect=concepts[(n + 1) % 6],
+                                   sign=1 if n % 2 else -1)
+        assert ack["ok"], ack
+
+        def arrived(version: int = n + 1) -> bool:
+            mirror.apply_all()
+            return mirror.map is not None and mirror.map["version"] == version
+
+        await until(arrived, timeout=10)  # this write's patch reached the watcher before the next write
+    assert mirror.resyncs == 0
+    fresh = await followers(servers[1].url, tokens["Voorzitter"])
+    reference = (await fresh.join())["views"]["map"]["data"]["i1"]
+    assert sorted(e["id"] for e in mirror.map["edges"]) == sorted(e["id"] for e in reference["edges"])  # type: ignore[index]
