@@ -30,7 +30,6 @@ import re
 import resource
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,6 +41,7 @@ from typing import Any
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fanout"))
+from procs import Server, free_port  # bench/fanout/procs.py, shared
 from wire import Refused, SioWs, parse_ack  # bench/fanout/wire.py: its raw Socket.IO client, reused
 
 MARK = "scaleout "
@@ -72,54 +72,17 @@ def cpu_seconds() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # --- subprocesses ---------------------------------------------------------------------------------
 
 
-class Proc:
-    """A subprocess with its output in a log file; stop() always ends it."""
-
-    def __init__(self, name: str, cmd: list[str], workdir: Path, env: dict[str, str] | None = None) -> None:
-        self.name = name
-        self.log_path = workdir / f"{name}.log"
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=workdir, stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
-
-    def cpu_s(self) -> float:
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            return float("nan")
-
-    def tail(self) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-20:])
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self._log.close()
-
-
-def start_redis(workdir: Path) -> tuple[Proc, str]:
+def start_redis(workdir: Path) -> tuple[Server, str]:
     binary = shutil.which("redis-server")
     if binary is None:
         raise SystemExit("redis-server is not installed (make services installs it)")
     port = free_port()
     data = workdir / "redis"
     data.mkdir()
-    proc = Proc("redis", [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+    proc = Server("redis", [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
                           "--appendfsync", "always", "--dir", str(data)], workdir)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -135,30 +98,25 @@ def start_redis(workdir: Path) -> tuple[Proc, str]:
     raise RuntimeError("redis-server did not answer")
 
 
-def start_edlib(workdir: Path, admin: str, tag: str, redis_url: str | None, prefix: str) -> tuple[Proc, str]:
+def start_edlib(workdir: Path, admin: str, tag: str, redis_url: str | None, prefix: str) -> tuple[Server, str]:
     exe = Path(sys.executable).with_name("edlib")
     port = free_port()
     cmd = [str(exe) if exe.exists() else sys.executable] + ([] if exe.exists() else ["-m", "edlib_server.cli"])
     cmd += ["serve", "--host", "127.0.0.1", "--port", str(port), "--admin-token", admin, "--log-format", "text"]
     cmd += ["--redis", redis_url] if redis_url else ["--db", str(workdir / f"{tag}.db")]
-    return Proc(f"edlib-{tag}-{port}", cmd, workdir, {"EDLIB_REDIS_PREFIX": prefix}), f"http://127.0.0.1:{port}"
+    server = Server(f"edlib-{tag}-{port}", cmd, workdir, port, {"EDLIB_REDIS_PREFIX": prefix})
+    return server, server.base
 
 
-def wait_healthy(procs: list[Proc], urls: list[str], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    for proc, url in zip(procs, urls, strict=True):
-        while True:
-            if proc.proc.poll() is not None:
-                raise RuntimeError(f"{proc.name} exited:\n{proc.tail()}")
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{proc.name} not healthy:\n{proc.tail()}")
-            time.sleep(0.1)
+def cpu_s(proc: Server) -> float:
+    """CPU seconds of a process, NaN when /proc cannot tell."""
+    value = proc.cpu_s()
+    return math.nan if value is None else value
+
+
+def wait_healthy(procs: list[Server], timeout: float = 30.0) -> None:
+    for proc in procs:
+        proc.wait_ready(timeout)
 
 
 # --- the meeting ----------------------------------------------------------------------------------
@@ -354,7 +312,7 @@ def measure(name: str, n_proc: int, use_redis: bool, args: argparse.Namespace, w
     ctx = mp.get_context("spawn")
     workers: list[Any] = []
     try:
-        wait_healthy(procs, urls)
+        wait_healthy(procs)
         created = create_meeting(urls[0], admin)
         people = created["participants"]
         asyncio.run(open_item(urls[-1], people[0]["token"]))
@@ -371,14 +329,14 @@ def measure(name: str, n_proc: int, use_redis: bool, args: argparse.Namespace, w
             w.start()
         readies = [ready_q.get(timeout=max_s + 10) for _ in workers]
         connected = sum(r["connected"] for r in readies)
-        cpu0 = [p.cpu_s() for p in procs]
+        cpu0 = [cpu_s(p) for p in procs]
         t0 = time.monotonic()
         wrote = asyncio.run(write(urls, writer_tokens, args.rate, args.seconds))
         expected.value = len(wrote["acked"])
         done.set()
         results = [result_q.get(timeout=max_s + args.drain + 10) for _ in workers]
         wall = time.monotonic() - t0
-        cpu = [p.cpu_s() - c for p, c in zip(procs, cpu0, strict=True)]
+        cpu = [cpu_s(p) - c for p, c in zip(procs, cpu0, strict=True)]
         for p in procs:
             if p.proc.poll() is not None:
                 raise RuntimeError(f"{p.name} died:\n{p.tail()}")
@@ -511,7 +469,7 @@ def main() -> int:
         pass
     workdir = Path(tempfile.mkdtemp(prefix="edlib-scaleout-"))
     admin = "bench-" + os.urandom(12).hex()
-    redis: Proc | None = None
+    redis: Server | None = None
     rows: list[dict[str, Any]] = []
     started = time.monotonic()
     try:
