@@ -56,24 +56,6 @@ async def cluster(redis_prefix: tuple[str, str]) -> AsyncIterator[Callable[[int]
         s.kill()
 
 
-@pytest.fixture
-async def followers() -> AsyncIterator[Callable[[str, str], Awaitable[Follower]]]:
-    made: list[Follower] = []
-
-    async def connect(url: str, token: str) -> Follower:
-        f = Follower(url, token)
-        await f.connect()
-        made.append(f)
-        return f
-
-    yield connect
-    for f in made:
-        try:
-            await asyncio.wait_for(f.close(), 5)
-        except Exception:  # a connection to a killed process
-            pass
-
-
 async def open_meeting(url: str, connect: Callable[[str, str], Awaitable[Follower]]) -> tuple[dict[str, str], str]:
     """Create the meeting through one process and open item i1: (tokens by name, meeting id)."""
     created = await create_meeting(url, SPEC)

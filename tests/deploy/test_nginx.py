@@ -69,21 +69,13 @@ async def round_robin_front(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @pytest.fixture
-async def followers() -> AsyncIterator[Callable[..., Awaitable[Follower]]]:
-    made: list[Follower] = []
+def tls_followers(followers: Callable[..., Awaitable[Follower]]) -> Callable[..., Awaitable[Follower]]:
+    """Followers through nginx's TLS front (a self-signed test certificate: not verified)."""
 
-    async def connect(url: str, token: str, transports: list[str]) -> Follower:
-        f = Follower(url, token, transports=transports, ssl_verify=False)
-        await f.connect()
-        made.append(f)
-        return f
+    def connect(url: str, token: str, transports: list[str]) -> Awaitable[Follower]:
+        return followers(url, token, transports, ssl_verify=False)
 
-    yield connect
-    for f in made:
-        try:
-            await asyncio.wait_for(f.close(), 5)
-        except Exception:
-            pass
+    return connect
 
 
 async def http(method: str, url: str, source: str = "127.0.0.1", **kw: Any) -> tuple[int, str, Any]:
@@ -114,13 +106,13 @@ async def connections(server: ServerProcess) -> int:
 
 
 async def test_websocket_and_polling_clients_through_nginx(
-    front: Front, followers: Callable[..., Awaitable[Follower]],
+    front: Front, tls_followers: Callable[..., Awaitable[Follower]],
 ) -> None:
     nginx, _servers, _, _ = front
     created = await create_meeting(nginx)
     tokens = {p["name"]: p["token"] for p in created["participants"]}
-    chair = await followers(nginx.url, tokens["Voorzitter"], ["websocket"])
-    member = await followers(nginx.url, tokens[COUNCILLORS[0]], ["polling"])
+    chair = await tls_followers(nginx.url, tokens["Voorzitter"], ["websocket"])
+    member = await tls_followers(nginx.url, tokens[COUNCILLORS[0]], ["polling"])
     assert chair.sio.transport() == "websocket" and member.sio.transport() == "polling"
     await chair.join()
     await member.join()
@@ -151,14 +143,14 @@ async def test_websocket_and_polling_clients_through_nginx(
 
 
 async def test_killed_upstream_clients_resume_on_the_other_through_nginx(
-    front: Front, followers: Callable[..., Awaitable[Follower]],
+    front: Front, tls_followers: Callable[..., Awaitable[Follower]],
 ) -> None:
     nginx, servers, url, prefix = front
     created = await create_meeting(nginx)
     tokens = {p["name"]: p["token"] for p in created["participants"]}
-    chair = await followers(nginx.url, tokens["Voorzitter"], ["websocket"])
-    member = await followers(nginx.url, tokens[COUNCILLORS[0]], ["polling"])
-    reader = await followers(nginx.url, tokens["Secretaris"], ["websocket"])
+    chair = await tls_followers(nginx.url, tokens["Voorzitter"], ["websocket"])
+    member = await tls_followers(nginx.url, tokens[COUNCILLORS[0]], ["polling"])
+    reader = await tls_followers(nginx.url, tokens["Secretaris"], ["websocket"])
     for f in (chair, member, reader):
         await f.join()
     for step in ({"type": "meeting.start"}, {"type": "item.open", "item_id": "i1"}):
@@ -188,7 +180,7 @@ async def test_killed_upstream_clients_resume_on_the_other_through_nginx(
 
 
 async def test_polling_without_sticky_routing_breaks(
-    round_robin_front: Front, followers: Callable[..., Awaitable[Follower]],
+    round_robin_front: Front, tls_followers: Callable[..., Awaitable[Follower]],
 ) -> None:
     """The control: the same file without `hash $remote_addr consistent` (round robin over two
     processes). A long-polling session's requests then alternate between processes, and the one that
@@ -211,5 +203,5 @@ async def test_polling_without_sticky_routing_breaks(
             break
     assert broken
     # while WebSocket clients, one connection each, do not care
-    ws = await followers(nginx.url, token, ["websocket"])
+    ws = await tls_followers(nginx.url, token, ["websocket"])
     assert (await ws.join())["ok"]
