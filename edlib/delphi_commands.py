@@ -17,8 +17,6 @@ from .schema import Ident, LongText, Range, Size
 from .state import Delphi, MeetingState, Statement
 from .types import DelphiDimension
 
-SCALES = {(1, 5), (1, 7), (1, 9)}
-
 
 @dataclass(frozen=True)
 class StatementSpec:

@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 
 from edlib import core  # noqa: F401  (fills the registry)
-from edlib.delphi_commands import SCALES
+from edlib.delphi_commands import ScaleSpec
 from edlib.errors import Code
 from edlib.phases import (
     ARGUMENTS_OPEN,
@@ -82,7 +82,7 @@ def typescript() -> str:
             "final_vote": sorted(str(p) for p in FINAL_VOTE_OPEN),
         },
         "DELPHI_DIMENSIONS": _values(DelphiDimension),
-        "DELPHI_SCALES": sorted(hi for _, hi in SCALES),
+        "DELPHI_SCALES": sorted(typing.get_args(typing.get_type_hints(ScaleSpec)["max"])),
         "LIMITS": {"text": MAX_TEXT, "label": MAX_LABEL},
         "VIEWS": ["map", "floor", "participation", "delphi"],
     }
