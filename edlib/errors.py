@@ -51,3 +51,15 @@ class Conflict(DomainError):
 
 class TooLarge(DomainError):
     code = Code.TOO_LARGE
+
+
+class RateLimited(DomainError):
+    """Raised by the server's edge (the core has no notion of rate)."""
+
+    code = Code.RATE_LIMITED
+
+
+class Unavailable(DomainError):
+    """Raised by the server when the store cannot be reached: nothing was recorded."""
+
+    code = Code.UNAVAILABLE

@@ -9,13 +9,12 @@ from typing import Any
 
 from aiohttp import web
 
-from edlib.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from edlib.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unavailable
 from edlib.privacy import SPECIAL_VIEWERS
 from edlib.types import Role
 from edlib.views import snapshot
 
 from . import auth
-from .hub import Unavailable
 from .keys import CONFIG, HUB, METRICS
 from .store.base import StoreUnavailable
 

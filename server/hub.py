@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from edlib.core import decide, evolve, stamp
-from edlib.errors import Code, DomainError
+from edlib.errors import DomainError, Unavailable
 from edlib.meeting import MeetingSpec, create_meeting
 from edlib.registry import Ctx, Recorded, event_from_data
 from edlib.schema import parse
@@ -34,9 +34,6 @@ log = logging.getLogger("edlib.hub")
 
 MAX_ATTEMPTS = 8
 
-
-class Unavailable(DomainError):
-    code = Code.UNAVAILABLE
 
 
 @dataclass

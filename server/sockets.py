@@ -19,7 +19,7 @@ from typing import Any
 
 import socketio
 
-from edlib.errors import Code, Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge
+from edlib.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited, TooLarge
 from edlib.privacy import PUBLIC_OBSERVER, ROOM_DISPLAY, SPECIAL_VIEWERS, envelope, iso
 from edlib.registry import Recorded
 from edlib.state import Participant
@@ -255,9 +255,6 @@ class SocketEdge:
         self.metrics.events += len(records)
         self.views.after(agg, records)
 
-
-class RateLimited(DomainError):
-    code = Code.RATE_LIMITED
 
 
 def _known() -> set[str]:
