@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from edlib.core import decide, evolve, stamp
-from edlib.errors import DomainError, Unavailable
+from edlib.errors import DomainError, NotFound, Unavailable
 from edlib.meeting import MeetingSpec, create_meeting
 from edlib.registry import Ctx, Recorded, event_from_data
 from edlib.schema import parse
 from edlib.state import MeetingState
 
 from . import auth
-from .store.base import AppendConflict, EventStore, StoredEvent
+from .store.base import AppendConflict, EventStore, StoredEvent, StoreUnavailable
 
 log = logging.getLogger("edlib.hub")
 
@@ -133,8 +133,6 @@ class Hub:
         return False
 
     async def _store(self, call: Awaitable[Any]) -> Any:
-        from .store.base import StoreUnavailable
-
         try:
             return await call
         except StoreUnavailable as exc:
@@ -202,8 +200,6 @@ class Hub:
         """
         agg = await self.get(meeting_id)
         if agg is None:
-            from edlib.errors import NotFound
-
             raise NotFound("no such meeting")
         async with agg.lock:
             for _ in range(MAX_ATTEMPTS):
