@@ -21,7 +21,7 @@ import socketio
 
 from edlib.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited, TooLarge
 from edlib.privacy import PUBLIC_OBSERVER, ROOM_DISPLAY, SPECIAL_VIEWERS, envelope, iso
-from edlib.registry import Recorded
+from edlib.registry import COMMANDS, Recorded
 from edlib.state import Participant
 from edlib.types import Role
 
@@ -227,12 +227,12 @@ class SocketEdge:
                                        "outcome": "ok", "seq": agg.state.seq, "events": len(records)})
             return {"ok": True, "seq": records[-1].seq if records else agg.state.seq}
         except DomainError as exc:
-            self.metrics.command(kind if kind in _known() else "?", str(exc.code), time.perf_counter() - started)
+            self.metrics.command(kind if kind in COMMANDS else "?", str(exc.code), time.perf_counter() - started)
             log.info("command refused", extra={"type": kind, "outcome": str(exc.code)})
             return error(exc)
         except Exception:  # a bug must not cost the connection
             log.exception("command failed", extra={"type": kind})
-            self.metrics.command(kind if kind in _known() else "?", "internal", time.perf_counter() - started)
+            self.metrics.command(kind if kind in COMMANDS else "?", "internal", time.perf_counter() - started)
             return {"ok": False, "error": {"code": "internal", "message": "the server failed on this command; "
                                            "nothing was recorded"}}
 
@@ -254,10 +254,3 @@ class SocketEdge:
             await self.sio.emit("event", envelope(state, rec, obs), to=f"{mid}:obs")
         self.metrics.events += len(records)
         self.views.after(agg, records)
-
-
-
-def _known() -> set[str]:
-    from edlib.registry import COMMANDS
-
-    return set(COMMANDS)
